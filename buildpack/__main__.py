@@ -1,0 +1,3 @@
+from buildpack.main import main
+
+main()

@@ -1,0 +1,171 @@
+"""bin/compile: turn the app in BUILD_DIR into a slug that runs wherever it is moved.
+
+The build is one linear sequence of steps, in the order they run.
+"""
+
+import os
+import platform
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from buildpack import (cache, config_vars, dependencies, django_project, hooks, interpreters,
+                       messages, output, profile_d, python_install, python_version, release, slug,
+                       tools)
+from buildpack.output import BuildError, detail, step, warning
+
+# Bump to discard every cached environment (when the slug layout changes).
+CACHE_FORMAT = 1
+
+
+@dataclass
+class Context:
+    build_dir: Path
+    cache_dir: Path
+    config: dict
+    install_test: bool
+    stack: str
+    scratch_dir: Path
+    interpreter: interpreters.Interpreter = None
+    python: Path = None
+    site_packages: Path = None
+    base_env: dict = field(default_factory=dict)
+
+    @property
+    def python_version(self):
+        return python_version.dotted(self.interpreter.version)
+
+    def config_env(self):
+        """The environment for a step that runs the app's code: config vars included."""
+        env = dict(self.base_env)
+        env.update(self.config)
+        if self.python:
+            env["PATH"] = f"{self.python.parent}{os.pathsep}{self.base_env.get('PATH', '')}"
+        return env
+
+    install_env = config_env  # installers see config vars too: index URLs, tokens
+
+
+def compile(build_dir, cache_dir, env_dir, install_test=False):
+    config, denied = config_vars.read(env_dir)
+    output.hide(value for name, value in config.items() if config_vars.looks_secret(name))
+    for name in denied:
+        warning(messages.config_var_ignored(name))
+    ctx = Context(
+        build_dir=Path(build_dir).resolve(), cache_dir=Path(cache_dir).resolve(), config=config,
+        install_test=install_test, stack=os.environ.get("STACK") or _machine_stack(),
+        scratch_dir=Path(tempfile.mkdtemp(prefix="buildpack-")), base_env=_clean_environment(),
+    )
+    ctx.cache_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        _steps(ctx)
+    finally:
+        shutil.rmtree(ctx.scratch_dir, ignore_errors=True)
+
+
+def _steps(ctx):
+    _refuse_committed_environments(ctx.build_dir)
+    hooks.run(ctx, "pre_compile", ctx.config_env())
+
+    project, warnings = django_project.discover(ctx.build_dir, ctx.config)
+    for message in warnings:
+        warning(message)
+
+    ctx.interpreter = _select_python(ctx)
+    installer = dependencies.choose_installer(ctx)
+    environment = cache.Unit(ctx.cache_dir, "python")
+    previous_fingerprint = _restore_or_install_python(ctx, environment, installer)
+    ctx.python = slug.python_home(ctx.build_dir) / "bin" / f"python{ctx.interpreter.version[0]}.{ctx.interpreter.version[1]}"
+    ctx.site_packages = slug.site_packages(ctx.build_dir)
+
+    fingerprint = dependencies.install(ctx, installer, previous_fingerprint)
+    release.write(ctx.build_dir, project)
+
+    profile_d.write(ctx.build_dir)
+    if os.environ.get("BUILDPACK_DIR"):
+        profile_d.write_export(os.environ["BUILDPACK_DIR"], ctx.build_dir)
+    hooks.run(ctx, "post_compile", ctx.config_env())
+
+    step("Saving cache")
+    environment.save(slug.python_home(ctx.build_dir), {
+        **_environment_key(ctx, installer), "requirements": fingerprint})
+
+
+def _refuse_committed_environments(build_dir):
+    if slug.python_home(build_dir).exists():
+        raise BuildError(messages.committed_python_home())
+    for name in (".venv", "venv"):
+        if (build_dir / name / "pyvenv.cfg").is_file():
+            raise BuildError(messages.committed_venv(name))
+
+
+def _select_python(ctx):
+    request = python_version.requested_version(ctx.build_dir)
+    available = interpreters.find(ctx.base_env, ctx.cache_dir)
+    interpreter, origin = python_version.choose(request, available, lambda v: _install_with_uv(ctx, v))
+    step(origin)
+    return interpreter
+
+
+def _install_with_uv(ctx, version):
+    """An interpreter from uv's downloads, or None when uv or the network is not there."""
+    uv = tools.uv(ctx.cache_dir, ctx.config)
+    if uv is None:
+        return None
+    step(f"Downloading Python {version} with uv")
+    folder = interpreters.uv_install_dir(ctx.cache_dir)
+    status, _ = output.run([str(uv), "python", "install", version, "--install-dir", str(folder), "--no-bin"],
+                           env=ctx.base_env)
+    if status:
+        return None
+    wanted = tuple(int(part) for part in version.split("."))
+    matches = [i for i in interpreters.find(ctx.base_env, ctx.cache_dir) if i.version[:len(wanted)] == wanted]
+    return max(matches, key=lambda i: i.version, default=None)
+
+
+def _environment_key(ctx, installer):
+    """What the cached environment was made for: any change means starting over."""
+    return {"format": CACHE_FORMAT, "stack": ctx.stack, "python": ctx.python_version,
+            "installer": installer.name}
+
+
+def _restore_or_install_python(ctx, environment, installer):
+    """Restore the cached environment if it still fits; returns its requirements fingerprint."""
+    wanted = _environment_key(ctx, installer)
+    cached = environment.metadata()
+    if cached is not None:
+        reasons = [messages.cache_reason(key, cached.get(key), value)
+                   for key, value in wanted.items() if cached.get(key) != value]
+        if not reasons:
+            step("Restoring cache")
+            environment.restore(slug.python_home(ctx.build_dir))
+            detail(f"Using cached install of Python {ctx.python_version}")
+            return cached.get("requirements")
+        step("Discarding cache since:")
+        for reason in reasons:
+            detail(f"- {reason}")
+        environment.discard()
+    step(f"Installing Python {ctx.python_version}")
+    python_install.install(ctx.interpreter, slug.python_home(ctx.build_dir))
+    return None
+
+
+def _clean_environment():
+    """The build machine's environment minus what would point Python somewhere else."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV")}
+    env.setdefault("LANG", "C.UTF-8")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def _machine_stack():
+    """Hosts set STACK (heroku-24 ...); elsewhere the OS release and CPU stand in for it."""
+    release = {}
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            key, _, value = line.partition("=")
+            release[key] = value.strip('"')
+    except OSError:
+        pass
+    return f"{release.get('ID', 'linux')}-{release.get('VERSION_ID', '')}-{platform.machine()}"

@@ -1,0 +1,22 @@
+"""The app's own build hooks, `bin/pre_compile` and `bin/post_compile` (a Heroku convention).
+
+They run from the build folder with the config vars in their environment; a hook that
+fails fails the build.
+"""
+
+from buildpack import messages, output
+from buildpack.output import BuildError
+
+
+def run(ctx, name, env):
+    hook = ctx.build_dir / "bin" / name
+    if not hook.is_file():
+        return
+    output.step(f"Running bin/{name} hook")
+    with open(hook, "rb") as file:
+        has_shebang = file.read(2) == b"#!"
+    hook.chmod(hook.stat().st_mode | 0o111)
+    command = [str(hook)] if has_shebang else ["bash", str(hook)]
+    status, _ = output.run(command, env=env, cwd=ctx.build_dir)
+    if status:
+        raise BuildError(messages.hook_failed(name, status))

@@ -1,0 +1,98 @@
+"""The two installers: uv (fast, the default where it can be had) and pip (the fallback).
+
+Both sync the slug's environment to a requirements file: they install what is missing or
+changed and remove what is no longer required, so a changed requirement never means
+starting over, and the result is the same as a build from scratch.
+"""
+
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from buildpack import output
+from buildpack.requirements import normalise
+
+# Never removed by a sync: the installer's own tooling.
+INSTALLER_PACKAGES = {"pip", "setuptools", "wheel"}
+
+
+class Uv:
+    name = "uv"
+
+    def __init__(self, binary, cache_dir):
+        self.binary = str(binary)
+        self.cache = str(Path(cache_dir) / "downloads" / "uv")
+
+    def env(self, base):
+        return dict(base, UV_CACHE_DIR=self.cache, UV_PYTHON_DOWNLOADS="never",
+                    UV_NO_PROGRESS="1", UV_COLOR="never")
+
+    def command(self, python, requirements):
+        return [self.binary, "pip", "install", "--exact", "--compile-bytecode",
+                "--python", str(python), "-r", str(requirements)]
+
+    def sync(self, python, requirements, env, cwd, previous_install):
+        return output.run(self.command(python, requirements), env=self.env(env), cwd=cwd)
+
+    def run(self, args, env, cwd):
+        """Run another uv command (export, tool run ...) with the build's settings."""
+        return output.run([self.binary] + args, env=self.env(env), cwd=cwd)
+
+
+class Pip:
+    name = "pip"
+
+    def __init__(self, cache_dir):
+        self.cache = str(Path(cache_dir) / "downloads" / "pip")
+
+    def env(self, base):
+        return dict(base, PIP_CACHE_DIR=self.cache, PIP_NO_INPUT="1",
+                    PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_PROGRESS_BAR="off")
+
+    def command(self, python, requirements):
+        return [str(python), "-m", "pip", "install", "--exists-action=w",
+                f"--src={Path(python).parent.parent / 'src'}", "-r", str(requirements)]
+
+    def sync(self, python, requirements, env, cwd, previous_install):
+        env = self.env(env)
+        if not (Path(python).parent.parent / "bin" / "pip").exists():
+            status, out = output.run([str(python), "-m", "ensurepip", "--default-pip"], env=env, cwd=cwd)
+            if status:
+                return status, out
+        status, out = output.run(self.command(python, requirements), env=env, cwd=cwd)
+        if status or not previous_install:
+            return status, out
+        return self._remove_extraneous(python, requirements, env, cwd)
+
+    def _remove_extraneous(self, python, requirements, env, cwd):
+        """pip never uninstalls: resolve the requirements afresh, remove what is left over."""
+        with tempfile.TemporaryDirectory() as scratch:
+            report = Path(scratch) / "report.json"
+            status, out = output.run(
+                [str(python), "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
+                 "--report", str(report), "-r", str(requirements)], env=env, cwd=cwd, show=False)
+            if status:
+                return status, out
+            wanted = {normalise(item["metadata"]["name"])
+                      for item in json.loads(report.read_text())["install"]}
+        listed = subprocess.run([str(python), "-m", "pip", "list", "--format=json"], env=env,
+                                capture_output=True, text=True, check=True).stdout
+        extraneous = sorted(
+            item["name"] for item in json.loads(listed)
+            if normalise(item["name"]) not in wanted | INSTALLER_PACKAGES
+        )
+        if not extraneous:
+            return 0, ""
+        return output.run([str(python), "-m", "pip", "uninstall", "-y"] + extraneous, env=env, cwd=cwd)
+
+
+def installed(site_packages):
+    """{normalised name: version} of the distributions installed in site-packages."""
+    found = {}
+    for entry in os.scandir(site_packages):
+        if entry.name.endswith(".dist-info"):
+            name, _, version = entry.name[: -len(".dist-info")].partition("-")
+            found[normalise(name)] = version
+    return found

@@ -1,0 +1,99 @@
+"""Find Python interpreters on the build machine, or install one with uv.
+
+Only self-contained installations qualify (pyenv-style version folders, uv-managed Pythons,
+python.org-style builds under /usr/local or /opt): their whole prefix can be copied into
+the slug. A distribution's /usr/bin/python3 is spread over /usr and patched by the distro,
+so it is skipped.
+"""
+
+import os
+import re
+import subprocess
+from collections import namedtuple
+from pathlib import Path
+
+Interpreter = namedtuple("Interpreter", "version executable prefix")
+
+_VERSION_DIR = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+_UV_DIR = re.compile(r"^cpython-(\d+)\.(\d+)\.(\d+)-[a-z0-9_]+-[a-z]+-[a-z]+$")
+_PYTHON_EXE = re.compile(r"^python3\.\d+$")
+
+
+def version_folders(env):
+    """Folders whose sub-folders are named after the Python version installed in them."""
+    home = Path(env.get("HOME", "~")).expanduser()
+    roots = [Path(env["PYENV_ROOT"]) / "versions"] if env.get("PYENV_ROOT") else []
+    roots += [home / ".pyenv/versions", home / ".asdf/installs/python",
+              home / ".local/share/mise/installs/python"]
+    return roots
+
+
+def uv_folders(env, cache_dir):
+    data_home = Path(env.get("XDG_DATA_HOME") or Path(env.get("HOME", "~")).expanduser() / ".local/share")
+    roots = [Path(env["UV_PYTHON_INSTALL_DIR"])] if env.get("UV_PYTHON_INSTALL_DIR") else []
+    return roots + [data_home / "uv/python", uv_install_dir(cache_dir)]
+
+
+def uv_install_dir(cache_dir):
+    return Path(cache_dir) / "python-installs"
+
+
+def find(env, cache_dir):
+    """Every usable interpreter on this machine, one per version."""
+    found = {}
+    for pattern, roots in ((_VERSION_DIR, version_folders(env)), (_UV_DIR, uv_folders(env, cache_dir))):
+        for root in roots:
+            for interpreter in _scan(root, pattern):
+                found.setdefault(interpreter.version, interpreter)
+    known_prefixes = {i.prefix.resolve() for i in found.values()}
+    for interpreter in _on_path(env, known_prefixes):
+        found.setdefault(interpreter.version, interpreter)
+    return list(found.values())
+
+
+def _scan(root, pattern):
+    try:
+        entries = sorted(root.iterdir())
+    except OSError:
+        return
+    for prefix in entries:
+        match = pattern.match(prefix.name)
+        if match:
+            version = tuple(int(part) for part in match.groups())
+            executable = prefix / "bin" / f"python{version[0]}.{version[1]}"
+            if os.access(executable, os.X_OK):
+                yield Interpreter(version, executable, prefix)
+
+
+def _on_path(env, known_prefixes):
+    """Self-contained interpreters on PATH that the folder scans did not already find."""
+    seen = set()
+    for folder in env.get("PATH", "").split(os.pathsep):
+        if not folder or "shims" in Path(folder).parts:  # pyenv/asdf shims only redirect
+            continue
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if not _PYTHON_EXE.match(name):
+                continue
+            executable = Path(folder, name).resolve()
+            prefix = executable.parent.parent
+            if executable in seen or prefix in known_prefixes or str(prefix) in ("/", "/usr"):
+                continue
+            seen.add(executable)
+            version = _probe(executable)
+            if version:
+                yield Interpreter(version, executable, prefix)
+
+
+def _probe(executable):
+    try:
+        out = subprocess.run(
+            [str(executable), "-I", "-c", "import sys; print(*sys.version_info[:3])"],
+            capture_output=True, text=True, timeout=20,
+        ).stdout.split()
+        return tuple(int(part) for part in out) if len(out) == 3 else None
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None

@@ -1,0 +1,58 @@
+"""`python -m buildpack STEP ARGS...`: the entry point behind bin/detect, bin/compile ...
+
+Exit statuses follow the buildpack API. A failure the user can fix is an error box; our own
+bug is one line (BUILDPACK_DEBUG=1 shows its traceback).
+"""
+
+import os
+import sys
+import traceback
+
+from buildpack import compile as compile_step
+from buildpack import detect, messages, output, release, testing
+
+USAGE = {
+    "detect": "BUILD_DIR",
+    "compile": "BUILD_DIR CACHE_DIR ENV_DIR",
+    "test-compile": "BUILD_DIR CACHE_DIR ENV_DIR",
+    "release": "BUILD_DIR",
+    "test": "BUILD_DIR ENV_DIR",
+}
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in USAGE or len(argv) - 1 != len(USAGE[argv[0]].split()):
+        steps = "\n".join(f"  bin/{name} {args}" for name, args in USAGE.items())
+        sys.stderr.write(f"usage:\n{steps}\n")
+        sys.exit(2)
+    step, args = argv[0], argv[1:]
+    try:
+        sys.exit(_run(step, args))
+    except output.BuildError as exc:
+        output.error(exc.message)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours: say so in one line
+        if os.environ.get("BUILDPACK_DEBUG"):
+            traceback.print_exc()
+        output.error(messages.internal_error(f"{type(exc).__name__}: {exc}"))
+        sys.exit(1)
+
+
+def _run(step, args):
+    if step == "detect":
+        name = detect.framework(args[0])
+        if name is None:
+            sys.stderr.write(messages.not_detected(detect.PYTHON_FILES))
+            return 1
+        print(name)
+        return 0
+    if step in ("compile", "test-compile"):
+        compile_step.compile(*args, install_test=(step == "test-compile"))
+        return 0
+    if step == "release":
+        sys.stdout.write(release.yaml(args[0]))
+        return 0
+    return testing.run(*args)

@@ -1,0 +1,55 @@
+"""Copy the chosen interpreter into the slug, so the slug runs without the build machine.
+
+Only what an app needs at run time and to build C extensions is copied: the executable,
+libpython, the standard library and the headers. Left out: the test suite, IDLE, Tk, the
+static libpython and the build machine's own site-packages.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+from buildpack import relocate
+
+# Standard library parts no web app needs (about two thirds of an installation's size).
+SKIPPED_STDLIB = {"test", "idlelib", "tkinter", "turtledemo", "site-packages", "__phello__"}
+
+
+def install(interpreter, dest):
+    """Copy `interpreter` to `dest` (e.g. BUILD_DIR/.heroku/python); returns its python."""
+    major, minor = interpreter.version[:2]
+    name = f"python{major}.{minor}"
+    source = Path(interpreter.prefix)
+    dest = Path(dest)
+    partial = dest.with_name(dest.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+
+    (partial / "bin").mkdir(parents=True)
+    shutil.copy2(interpreter.executable, partial / "bin" / name)
+    for alias in ("python3", "python"):
+        os.symlink(name, partial / "bin" / alias)
+    (partial / "lib").mkdir()
+    for library in (source / "lib").glob("libpython*.so*"):
+        shutil.copy2(library, partial / "lib" / library.name, follow_symlinks=False)
+    shutil.copytree(
+        source / "lib" / name, partial / "lib" / name, symlinks=True,
+        ignore=_skip_unneeded(source / "lib" / name),
+    )
+    (partial / "lib" / name / "site-packages").mkdir()
+    (partial / "lib" / name / "EXTERNALLY-MANAGED").unlink(missing_ok=True)
+    include = source / "include" / name
+    if include.is_dir():
+        shutil.copytree(include, partial / "include" / name, symlinks=True)
+    relocate.runpath(partial / "bin" / name)
+
+    shutil.rmtree(dest, ignore_errors=True)
+    os.replace(partial, dest)
+    return dest / "bin" / name
+
+
+def _skip_unneeded(stdlib):
+    def ignore(folder, names):
+        if Path(folder) == stdlib:
+            return [n for n in names if n in SKIPPED_STDLIB]
+        return [n for n in names if n.endswith(".a")]  # static libpython in config-3.X-*/
+    return ignore

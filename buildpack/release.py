@@ -1,0 +1,34 @@
+"""bin/release: the YAML that tells the host about the app's default process types.
+
+A Django app with gunicorn installed gets a default `web` (hosts use it only where the
+Procfile has no `web` of its own). Compile decides it, when the config vars it depends on
+(DJANGO_MANAGE_PY ...) are known, and leaves it in the slug for bin/release to print.
+"""
+
+import json
+from pathlib import Path
+
+from buildpack import slug
+
+RELEASE_FILE = Path(".heroku") / "release.yml"
+
+
+def web_command(build_dir, project):
+    """The default web command for this slug, or None."""
+    if project is None or project.wsgi_module is None or not slug.has_package(build_dir, "gunicorn"):
+        return None
+    chdir = "" if str(project.root) == "." else f" --chdir {project.root}"
+    return f"gunicorn {project.wsgi_module}{chdir} --bind 0.0.0.0:$PORT"
+
+
+def write(build_dir, project):
+    web = web_command(build_dir, project)
+    # JSON strings are valid YAML scalars, whatever the command contains.
+    text = f"---\ndefault_process_types:\n  web: {json.dumps(web)}\n" if web else "--- {}\n"
+    (Path(build_dir) / RELEASE_FILE).write_text(text)
+    return web
+
+
+def yaml(build_dir):
+    path = Path(build_dir) / RELEASE_FILE
+    return path.read_text() if path.is_file() else "--- {}\n"

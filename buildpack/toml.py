@@ -1,0 +1,199 @@
+"""Read TOML files (pyproject.toml) on any Python >= 3.9.
+
+Uses the standard library's tomllib where it exists (3.11+). Build hosts with an older
+python3 get a small reader for the TOML that project files use: tables, arrays of tables,
+dotted keys, strings of all four kinds, numbers, booleans, arrays and inline tables.
+"""
+
+import re
+
+from buildpack import messages
+from buildpack.output import BuildError
+
+try:
+    import tomllib
+except ImportError:  # Python < 3.11
+    tomllib = None
+
+
+def load(path):
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    try:
+        return tomllib.loads(text) if tomllib else _Reader(text).document()
+    except (ValueError, IndexError) as exc:  # tomllib.TOMLDecodeError is a ValueError
+        raise BuildError(messages.invalid_toml(path.name, str(exc))) from None
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_NUMBER = re.compile(r"[+-]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9_]+(\.[0-9_]+)?([eE][+-]?[0-9_]+)?|inf|nan)")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?|\d{2}:\d{2}:\d{2}(\.\d+)?")
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+
+
+class _Reader:
+    def __init__(self, text):
+        self.text = text
+        self.pos = 0
+
+    def fail(self, what):
+        line = self.text.count("\n", 0, self.pos) + 1
+        raise ValueError(f"{what} (at line {line})")
+
+    def peek(self, count=1):
+        return self.text[self.pos:self.pos + count]
+
+    def skip(self, newlines=False):
+        """Skip spaces and comments (and newlines, inside arrays and between statements)."""
+        while self.pos < len(self.text):
+            char = self.text[self.pos]
+            if char in " \t\r" or (newlines and char == "\n"):
+                self.pos += 1
+            elif char == "#":
+                end = self.text.find("\n", self.pos)
+                self.pos = len(self.text) if end < 0 else end
+            else:
+                break
+
+    def expect(self, literal):
+        if not self.text.startswith(literal, self.pos):
+            self.fail(f"expected {literal!r}")
+        self.pos += len(literal)
+
+    def document(self):
+        root = {}
+        table = root
+        while True:
+            self.skip(newlines=True)
+            if self.pos >= len(self.text):
+                return root
+            if self.peek(2) == "[[":
+                self.pos += 2
+                keys = self.key()
+                self.expect("]]")
+                parent = self.walk(root, keys[:-1])
+                table = {}
+                parent.setdefault(keys[-1], []).append(table)
+            elif self.peek() == "[":
+                self.pos += 1
+                table = self.walk(root, self.key())
+                self.expect("]")
+            else:
+                keys = self.key()
+                self.expect("=")
+                self.skip()
+                self.walk(table, keys[:-1])[keys[-1]] = self.value()
+            self.skip()
+            if self.pos < len(self.text) and self.text[self.pos] != "\n":
+                self.fail("expected the end of the line")
+
+    def walk(self, table, keys):
+        for key in keys:
+            table = table.setdefault(key, {})
+            if isinstance(table, list):
+                table = table[-1]
+        return table
+
+    def key(self):
+        keys = []
+        while True:
+            self.skip()
+            if self.peek() in ('"', "'"):
+                keys.append(self.string())
+            else:
+                match = _BARE_KEY.match(self.text, self.pos)
+                if not match:
+                    self.fail("expected a key")
+                keys.append(match.group())
+                self.pos = match.end()
+            self.skip()
+            if self.peek() != ".":
+                return keys
+            self.pos += 1
+
+    def value(self):
+        char = self.peek()
+        if char in ('"', "'"):
+            return self.string()
+        if char == "[":
+            self.pos += 1
+            items = []
+            while True:
+                self.skip(newlines=True)
+                if self.peek() == "]":
+                    self.pos += 1
+                    return items
+                items.append(self.value())
+                self.skip(newlines=True)
+                if self.peek() == ",":
+                    self.pos += 1
+                elif self.peek() != "]":
+                    self.fail("expected ',' or ']'")
+        if char == "{":
+            self.pos += 1
+            table = {}
+            self.skip()
+            while self.peek() != "}":
+                keys = self.key()
+                self.expect("=")
+                self.skip()
+                self.walk(table, keys[:-1])[keys[-1]] = self.value()
+                self.skip()
+                if self.peek() == ",":
+                    self.pos += 1
+                    self.skip()
+            self.pos += 1
+            return table
+        for word, result in (("true", True), ("false", False)):
+            if self.text.startswith(word, self.pos):
+                self.pos += len(word)
+                return result
+        match = _DATE.match(self.text, self.pos)
+        if match:
+            self.pos = match.end()
+            return match.group()
+        match = _NUMBER.match(self.text, self.pos)
+        if not match:
+            self.fail("expected a value")
+        self.pos = match.end()
+        number = match.group().replace("_", "")
+        return float(number) if any(c in number for c in ".eEn") and "x" not in number else int(number, 0)
+
+    def string(self):
+        quote = self.peek()
+        multi = self.peek(3) == quote * 3
+        delimiter = quote * 3 if multi else quote
+        self.pos += len(delimiter)
+        if multi and self.peek() == "\n":
+            self.pos += 1
+        parts = []
+        while True:
+            if self.pos >= len(self.text):
+                self.fail("unterminated string")
+            if self.text.startswith(delimiter, self.pos):
+                self.pos += len(delimiter)
+                return "".join(parts)
+            char = self.text[self.pos]
+            if char == "\n" and not multi:
+                self.fail("unterminated string")
+            if char == "\\" and quote == '"':
+                parts.append(self.escape())
+                continue
+            parts.append(char)
+            self.pos += 1
+
+    def escape(self):
+        self.pos += 1
+        char = self.peek()
+        if char in _ESCAPES:
+            self.pos += 1
+            return _ESCAPES[char]
+        if char in "uU":
+            size = 4 if char == "u" else 8
+            code = self.text[self.pos + 1:self.pos + 1 + size]
+            self.pos += 1 + size
+            return chr(int(code, 16))
+        if char in " \t\n\r":  # a line-ending backslash trims the following whitespace
+            while self.peek() in (" ", "\t", "\n", "\r"):
+                self.pos += 1
+            return ""
+        self.fail(f"invalid escape \\{char}")

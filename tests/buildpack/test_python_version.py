@@ -1,0 +1,139 @@
+"""Python version selection: sources, precedence, fallbacks and every error the user can cause.
+
+3.10 to 3.13 are installed under pyenv on the test machines; each is selected for real.
+"""
+
+import pytest
+
+from tests import apps
+from tests.conftest import slug_python
+
+
+def pyenv_has(version):
+    import glob
+    import os
+    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    return bool(glob.glob(f"{root}/versions/{version}.*"))
+
+
+@pytest.mark.parametrize("version", ["3.10", "3.11", "3.12", "3.13"])
+def test_python_version_file_selects_the_slug_python(builder, tmp_path, version):
+    if not pyenv_has(version):
+        pytest.skip(f"Python {version} is not installed under pyenv on this machine")
+    apps.django_app(tmp_path, python_version=version)
+    result = builder.compile(tmp_path, cache=f"cache-{version}")
+    assert result.returncode == 0, result.log
+    assert f"-----> Using Python {version} specified in .python-version\n" in result.stdout
+    assert f"-----> Installing Python {version}." in result.stdout
+    python = slug_python(result.build_dir, "--version")
+    assert python.stdout.startswith(f"Python {version}.")
+    django = slug_python(result.build_dir, "-c", "'import django, sys; print(sys.prefix)'")
+    assert django.stdout.strip() == str(result.build_dir / ".heroku/python")
+
+
+def test_crlf_bom_comments_and_blank_lines_are_tolerated(builder, tmp_path):
+    apps.django_app(tmp_path, python_version=None, requirements="gunicorn\n")
+    (tmp_path / ".python-version").write_bytes(b"\xef\xbb\xbf# pinned for prod\r\n\r\n  3.12  \r\n")
+    result = builder.compile(tmp_path)
+    assert result.returncode == 0, result.log
+    assert "-----> Using Python 3.12 specified in .python-version\n" in result.stdout
+
+
+def test_runtime_txt_works_with_a_deprecation_warning(builder, tmp_path):
+    apps.django_app(tmp_path, python_version=None, requirements="gunicorn\n",
+                    files={"runtime.txt": "python-3.12.1\n"})
+    result = builder.compile(tmp_path)
+    assert result.returncode == 0, result.log
+    assert "-----> Using Python 3.12.1 specified in runtime.txt\n" in result.stdout
+    assert " !     Warning: The runtime.txt file is deprecated." in result.stderr
+    assert " !       $ echo 3.12 > .python-version && git rm runtime.txt" in result.stderr
+
+
+def test_requires_python_picks_the_newest_matching_version(builder, tmp_path):
+    if not pyenv_has("3.12"):
+        pytest.skip("needs Python 3.12 under pyenv")
+    apps.write(tmp_path, {"pyproject.toml": """\
+        [project]
+        name = "site"
+        version = "1"
+        requires-python = ">=3.11,<3.13"
+        dependencies = ["gunicorn"]
+        """, "app.py": ""})
+    result = builder.compile(tmp_path)
+    assert result.returncode == 0, result.log
+    assert "-----> Using Python 3.12." in result.stdout
+    assert "the newest available that matches >=3.11,<3.13 (requires-python in pyproject.toml)" in result.stdout
+
+
+def test_no_version_uses_the_newest_available_and_warns(builder, tmp_path):
+    apps.django_app(tmp_path, python_version=None, requirements="gunicorn\n")
+    result = builder.compile(tmp_path)
+    assert result.returncode == 0, result.log
+    assert " !     Warning: No Python version was specified." in result.stderr
+    assert "-----> No Python version was specified. Using Python 3." in result.stdout
+
+
+def test_unavailable_patch_falls_back_to_the_newest_patch_of_its_minor(builder, tmp_path):
+    apps.django_app(tmp_path, python_version="3.12.9", requirements="gunicorn\n")
+    result = builder.compile(tmp_path)
+    assert result.returncode == 0, result.log
+    assert " !     Warning: Python 3.12.9 isn't available on this build machine; using Python 3.12." in result.stderr
+    assert slug_python(result.build_dir, "--version").stdout.startswith("Python 3.12.")
+
+
+# Every version error: (file name, content, the error's first line, a line of its body).
+VERSION_ERRORS = [
+    (".python-version", "3.12.x\n", "Invalid Python version in .python-version.",
+     "Line 1 of .python-version is '3.12.x', which is not a Python version."),
+    (".python-version", "# prod\npython3.12\n", "Invalid Python version in .python-version.",
+     "Line 2 of .python-version is 'python3.12', which is not a Python version."),
+    (".python-version", "3.12\n3.13\n", "Multiple Python versions found in .python-version.",
+     "line 2: 3.13"),
+    (".python-version", "\n# nothing here\n", "No Python version found in .python-version.",
+     "$ echo 3.13 > .python-version"),
+    (".python-version.txt", "3.12\n", "The Python version file is named '.python-version.txt', which is not a name the build reads.",
+     "$ git mv '.python-version.txt' .python-version"),
+    ("runtime.text", "python-3.12.1\n", "The Python version file is named 'runtime.text', which is not a name the build reads.",
+     "Rename it to .python-version"),
+    (".python-version", "3.9\n", "The requested Python version has reached end-of-life.",
+     "Supported Python versions: 3.10 to 3.14."),
+    (".python-version", "3.8.18\n", "The requested Python version has reached end-of-life.",
+     ".python-version asks for Python 3.8.18"),
+    (".python-version", "2.7\n", "The requested Python version has reached end-of-life.",
+     "Supported Python versions: 3.10 to 3.14."),
+    (".python-version", "3.999\n", "The requested Python version 3.999 doesn't exist.",
+     "Available on this build machine: 3."),
+    (".python-version", "3.12.999\n", "The requested Python version 3.12.999 doesn't exist.",
+     "Supported Python versions: 3.10 to 3.14."),
+    ("runtime.txt", "3.12.1\n", "Invalid Python version in runtime.txt.",
+     "Write a version such as python-3.13.1."),
+]
+
+
+@pytest.mark.parametrize("name,content,title,body", VERSION_ERRORS,
+                         ids=[f"{name}:{content.strip()!r}" for name, content, _, _ in VERSION_ERRORS])
+def test_version_errors_name_the_file_and_line_and_exit_non_zero(builder, tmp_path, name, content, title, body):
+    apps.django_app(tmp_path, python_version=None)
+    (tmp_path / name).write_text(content)
+    result = builder.compile(tmp_path)
+    assert result.returncode == 1
+    assert f" !     Error: {title}\n" in result.stderr
+    assert body in result.stderr
+    assert "Traceback" not in result.log
+
+
+def test_utf16_version_file_is_unreadable_not_a_crash(builder, tmp_path):
+    apps.django_app(tmp_path, python_version=None)
+    (tmp_path / ".python-version").write_bytes("3.12\n".encode("utf-16"))
+    result = builder.compile(tmp_path)
+    assert result.returncode == 1
+    assert " !     Error: Unable to read .python-version: it is not UTF-8 text." in result.stderr
+
+
+def test_minor_without_any_interpreter_lists_what_can_be_used(builder, tmp_path):
+    apps.django_app(tmp_path, python_version="3.14")
+    result = builder.compile(tmp_path)
+    if result.returncode == 0:
+        pytest.skip("Python 3.14 is available on this machine (or uv could download it)")
+    assert " !     Error: Python 3.14 isn't available on this build machine." in result.stderr
+    assert " !     Available on this build machine: " in result.stderr
