@@ -52,6 +52,11 @@ class Unit:
             shutil.copytree(self.folder, dest, symlinks=True)
             shutil.rmtree(self.folder, ignore_errors=True)
 
+    def link_to(self, dest):
+        """Put a hard-link copy of the unit's folder at `dest`; the unit stays as it is."""
+        Path(dest).parent.mkdir(parents=True, exist_ok=True)
+        link_copy(self.folder, dest)
+
     def save(self, source, metadata):
         """Store a copy of `source` (hard links where possible) with its metadata."""
         self.metadata_file.unlink(missing_ok=True)

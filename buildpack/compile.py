@@ -10,8 +10,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from buildpack import (cache, config_vars, dependencies, django_project, hooks, interpreters,
-                       messages, output, profile_d, python_install, python_version, release, slug,
+from buildpack import (cache, config_vars, dependencies, django_build, django_project, hooks, interpreters,
+                       manifests, messages, output, profile_d, python_install, python_version, release, slug,
                        tools)
 from buildpack.output import BuildError, detail, step, warning
 
@@ -73,14 +73,16 @@ def _steps(ctx):
         warning(message)
 
     ctx.interpreter = _select_python(ctx)
+    manifest = manifests.choose(ctx.build_dir, ctx.config)
     installer = dependencies.choose_installer(ctx)
     environment = cache.Unit(ctx.cache_dir, "python")
     previous_fingerprint = _restore_or_install_python(ctx, environment, installer)
     ctx.python = slug.python_home(ctx.build_dir) / "bin" / f"python{ctx.interpreter.version[0]}.{ctx.interpreter.version[1]}"
     ctx.site_packages = slug.site_packages(ctx.build_dir)
 
-    fingerprint = dependencies.install(ctx, installer, previous_fingerprint)
+    fingerprint = dependencies.install(ctx, installer, manifest, previous_fingerprint)
     release.write(ctx.build_dir, project)
+    django_build.run(ctx, project)
 
     profile_d.write(ctx.build_dir)
     if os.environ.get("BUILDPACK_DIR"):

@@ -10,7 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from buildpack import install_failures, manifests, messages, output, relocate, requirements, toml, tools
+from buildpack import install_failures, messages, output, relocate, requirements, toml, tools
 from buildpack.installers import Pip, Uv
 from buildpack.output import BuildError, detail, hide, note, step, warning
 
@@ -33,9 +33,8 @@ def choose_installer(ctx):
     return Pip(ctx.cache_dir)
 
 
-def install(ctx, installer, previous_fingerprint):
+def install(ctx, installer, manifest, previous_fingerprint):
     """Sync the slug's Python to the app's manifest; returns the fingerprint to cache."""
-    manifest = manifests.choose(ctx.build_dir, ctx.config)
     lock, inputs = _prepare(ctx, manifest, installer)
     hide(ctx.config[name] for name in requirements.variables(inputs) if name in ctx.config)
     fingerprint = _fingerprint(ctx, installer, manifest, inputs)
@@ -44,14 +43,16 @@ def install(ctx, installer, previous_fingerprint):
         step(f"Dependencies unchanged since the last build: nothing to install ({manifest.path})")
         return fingerprint
 
-    shown = lock.relative_to(ctx.build_dir) if lock.is_relative_to(ctx.build_dir) else manifest.path
-    step(f"Installing dependencies with {installer.name} from {shown}")
+    # A path relative to the build folder (the installer runs there) keeps the log readable.
+    lock = lock.relative_to(ctx.build_dir) if lock.is_relative_to(ctx.build_dir) else lock
+    step(f"Installing dependencies with {installer.name} from "
+         f"{manifest.path if lock.is_absolute() else lock}")
     status, log = installer.sync(ctx.python, lock, ctx.install_env(), ctx.build_dir,
                                  previous_install=previous_fingerprint is not None)
     if status:
-        raise BuildError(install_failures.explain(log, installer.name, lock, ctx.build_dir))
+        raise BuildError(install_failures.explain(log, installer.name, ctx.build_dir))
     relocate.scripts(ctx.python.parent, ctx.python.name)
-    relocate.pth_files(ctx.site_packages, ctx.build_dir)
+    relocate.editable_installs(ctx.site_packages, ctx.build_dir)
     return fingerprint
 
 
@@ -106,11 +107,13 @@ def _compile_requirements_in(ctx, source, installer):
         lock.write_bytes(cached.read_bytes())
     else:
         step(f"Compiling {source.name} with pip-tools (pip-compile)")
+        # Relative paths, run from the build folder: they are written into the lock.
         args = ["--generate-hashes", "--no-emit-index-url", "--no-emit-find-links", "--strip-extras",
-                "--quiet", "--no-header", "--output-file", str(lock), str(source)]
+                "--quiet", "--no-header", "--output-file", str(lock.relative_to(ctx.build_dir)),
+                str(source.relative_to(ctx.build_dir))]
         status, log = _pip_compile(ctx, installer, args)
         if status:
-            raise BuildError(install_failures.explain(log, "pip-compile", source, ctx.build_dir))
+            raise BuildError(install_failures.explain(log, "pip-compile", ctx.build_dir))
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_bytes(lock.read_bytes())
     detail(lock.read_text())
@@ -121,7 +124,7 @@ def _compile_requirements_in(ctx, source, installer):
 def _pip_compile(ctx, installer, args):
     env = ctx.install_env()
     if installer.name == "uv":
-        return installer.run(["tool", "run", "--python", str(ctx.interpreter.executable),
+        return installer.run(["tool", "run", "--quiet", "--python", str(ctx.interpreter.executable),
                               "--from", f"pip-tools=={PIP_TOOLS_VERSION}", "pip-compile"] + args,
                              env, ctx.build_dir)
     venv = ctx.cache_dir / "tools" / f"pip-tools-{PIP_TOOLS_VERSION}-py{ctx.python_version}"

@@ -87,7 +87,7 @@ def _settings_default(path):
 def _wsgi_module(root, settings):
     """The WSGI module as gunicorn takes it (`pkg.wsgi`, or `pkg.wsgi:attr`), or None."""
     if settings:
-        for path in _settings_files(root, settings):
+        for path in settings_files(root, settings):
             assigned = _WSGI_SETTING.findall(path.read_text(errors="replace"))
             if assigned:  # the last assignment is the one that counts
                 module, _, attribute = assigned[-1].rpartition(".")
@@ -101,7 +101,7 @@ def _wsgi_module(root, settings):
     return None
 
 
-def _settings_files(root, settings):
+def settings_files(root, settings):
     """The settings module's file, then the other modules of its package (base.py ...)."""
     path = root.joinpath(*settings.split("."))
     module = path.with_suffix(".py")

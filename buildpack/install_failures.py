@@ -13,10 +13,10 @@ _NETWORK = re.compile(
     r"|Network is unreachable|tcp connect error|error sending request", re.IGNORECASE)
 _PG_CONFIG = re.compile(r"pg_config executable not found|pg_config is required")
 _COMPILER = re.compile(
-    r"command '[\w./-]*(?:gcc|cc|clang)' failed|unable to execute '[\w./-]*(?:gcc|cc)'"
-    r"|No such file or directory: '(?:gcc|cc)'|Python\.h: No such file or directory"
-    r"|error: (?:gcc|cc|x86_64-linux-gnu-gcc): command not found")
-_INVALID_PIP = re.compile(r"Invalid requirement: '?(.*?)'?:?[^\n]*\(from line (\d+) of ([^)]+)\)")
+    r"command '[\w./+-]*(?:gcc|cc|clang|\+\+)' failed|unable to execute '[\w./+-]*(?:gcc|cc|clang)'"
+    r"|No such file or directory: '[\w./+-]*(?:gcc|cc|clang|\+\+)'|Python\.h: No such file or directory"
+    r"|(?:gcc|cc|clang|x86_64-linux-gnu-gcc): command not found")
+_INVALID_PIP = re.compile(r"Invalid requirement: .*\(from line (\d+) of ([^)]+)\)")
 _INVALID_UV = re.compile(r"Couldn't parse requirement in `([^`]+)` at position (\d+)")
 _NOT_FOUND = (
     re.compile(r"No matching distribution found for ([^\s;]+)"),
@@ -27,7 +27,7 @@ _CONFLICT_PIP = re.compile(r"The conflict is caused by:\n((?:.*\n)+?)\n")
 _CONFLICT_UV = re.compile(r"No solution found when resolving dependencies[^\n]*\n((?:.*\n?)+)")
 
 
-def explain(log, installer, requirements_file, build_dir):
+def explain(log, installer, build_dir):
     """The Message for an install (or pip-compile) that failed with this output."""
     if _PG_CONFIG.search(log):
         return messages.install_failed_pg_config()
@@ -35,10 +35,10 @@ def explain(log, installer, requirements_file, build_dir):
         return messages.install_failed_compiler()
     match = _INVALID_PIP.search(log)
     if match:
-        return messages.install_failed_invalid_line(match.group(3).strip(), int(match.group(2)), match.group(1))
+        return _invalid_line(match.group(2).strip(), build_dir, number=int(match.group(1)))
     match = _INVALID_UV.search(log)
     if match:
-        return _invalid_at_position(match.group(1), int(match.group(2)), build_dir)
+        return _invalid_line(match.group(1), build_dir, position=int(match.group(2)))
     if _NETWORK.search(log):
         return messages.install_failed_network(installer)
     for pattern in _NOT_FOUND:
@@ -52,12 +52,15 @@ def explain(log, installer, requirements_file, build_dir):
     return messages.install_failed(installer)
 
 
-def _invalid_at_position(name, position, build_dir):
-    """uv names a character offset; people want the line."""
+def _invalid_line(name, build_dir, number=None, position=None):
+    """The message for a bad line, quoting it from the file (uv names a character offset)."""
     path = build_dir / name
+    name = str(path.relative_to(build_dir)) if path.is_relative_to(build_dir) else name
     try:
         text = path.read_text(errors="replace")
     except OSError:
-        return messages.install_failed_invalid_line(name, None, "")
-    number = text.count("\n", 0, position) + 1
-    return messages.install_failed_invalid_line(name, number, text.splitlines()[number - 1].strip())
+        return messages.install_failed_invalid_line(name, number, "")
+    if number is None:
+        number = text.count("\n", 0, position) + 1
+    lines = text.splitlines()
+    return messages.install_failed_invalid_line(name, number, lines[number - 1].strip() if number <= len(lines) else "")

@@ -17,6 +17,9 @@ from buildpack.requirements import normalise
 # Never removed by a sync: the installer's own tooling.
 INSTALLER_PACKAGES = {"pip", "setuptools", "wheel"}
 
+PIP_TO_UV = {"PIP_INDEX_URL": "UV_DEFAULT_INDEX", "PIP_EXTRA_INDEX_URL": "UV_INDEX",
+             "PIP_TRUSTED_HOST": "UV_INSECURE_HOST"}
+
 
 class Uv:
     name = "uv"
@@ -26,8 +29,13 @@ class Uv:
         self.cache = str(Path(cache_dir) / "downloads" / "uv")
 
     def env(self, base):
-        return dict(base, UV_CACHE_DIR=self.cache, UV_PYTHON_DOWNLOADS="never",
-                    UV_NO_PROGRESS="1", UV_COLOR="never")
+        env = dict(base, UV_CACHE_DIR=self.cache, UV_PYTHON_DOWNLOADS="never",
+                   UV_NO_PROGRESS="1", UV_COLOR="never")
+        # Apps configure private indexes for pip (Heroku documents PIP_EXTRA_INDEX_URL).
+        for pip_name, uv_name in PIP_TO_UV.items():
+            if pip_name in env and uv_name not in env:
+                env[uv_name] = env[pip_name]
+        return env
 
     def command(self, python, requirements):
         return [self.binary, "pip", "install", "--exact", "--compile-bytecode",
@@ -48,7 +56,7 @@ class Pip:
         self.cache = str(Path(cache_dir) / "downloads" / "pip")
 
     def env(self, base):
-        return dict(base, PIP_CACHE_DIR=self.cache, PIP_NO_INPUT="1",
+        return dict(base, PIP_CACHE_DIR=self.cache, PIP_NO_INPUT="1", PIP_ROOT_USER_ACTION="ignore",
                     PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_PROGRESS_BAR="off")
 
     def command(self, python, requirements):
@@ -58,8 +66,11 @@ class Pip:
     def sync(self, python, requirements, env, cwd, previous_install):
         env = self.env(env)
         if not (Path(python).parent.parent / "bin" / "pip").exists():
-            status, out = output.run([str(python), "-m", "ensurepip", "--default-pip"], env=env, cwd=cwd)
+            # Quietly: ensurepip drops PIP_* settings and warns about running as root.
+            status, out = output.run([str(python), "-m", "ensurepip", "--default-pip"], env=env, cwd=cwd,
+                                     show=False)
             if status:
+                output.detail(out)
                 return status, out
         status, out = output.run(self.command(python, requirements), env=env, cwd=cwd)
         if status or not previous_install:

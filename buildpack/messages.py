@@ -388,3 +388,160 @@ def internal_error(detail):
 def not_detected(looked_for):
     return ("No Python project found: looked for "
             + ", ".join(looked_for) + " at the root of the app.\n")
+
+
+# --- Django ---------------------------------------------------------------------------
+
+def no_web_process_without_gunicorn(wsgi_module):
+    return Message(
+        "This Django app has no web process: gunicorn isn't installed and the Procfile has no web.",
+        "The default web process runs gunicorn, so add it to your requirements (gunicorn), or\n"
+        "declare the web process in a Procfile, for example:\n"
+        f"  web: gunicorn {wsgi_module} --bind 0.0.0.0:$PORT",
+    )
+
+
+def collectstatic_disabled(value):
+    return Message(
+        f"Skipping collectstatic since the DISABLE_COLLECTSTATIC config var is set to {value!r}.",
+        "Any value but \"\" or \"0\" disables it (\"false\" and \"no\" too, as on Heroku). To collect\n"
+        "static files, unset it or set it to 0.",
+    )
+
+
+def collectstatic_without_manage_py():
+    return Message(
+        "Skipping collectstatic since no manage.py was found.",
+        "Django is installed, but the build found no manage.py within three folder levels. If the\n"
+        "app has one, set the DJANGO_MANAGE_PY config var to its path (for example backend/manage.py).",
+    )
+
+
+def staticfiles_not_installed():
+    return Message(
+        "Skipping collectstatic since django.contrib.staticfiles is not in INSTALLED_APPS.",
+        "The app has no static files to collect. To serve CSS, JavaScript and the admin's files,\n"
+        "add \"django.contrib.staticfiles\" to INSTALLED_APPS.",
+    )
+
+
+def settings_not_checked(reason):
+    return Message(
+        "The settings could not be imported during the build, so only their text was checked.",
+        f"Importing them failed with {reason}. Settings that import without a database or\n"
+        "secret let the build check them, and let you turn collectstatic back on.",
+    )
+
+
+def whitenoise_missing():
+    return Message(
+        "WhiteNoise is not in MIDDLEWARE: nothing will serve the collected static files.",
+        "Add whitenoise to your requirements and its middleware right after SecurityMiddleware:\n"
+        "  MIDDLEWARE = [\n"
+        "      \"django.middleware.security.SecurityMiddleware\",\n"
+        "      \"whitenoise.middleware.WhiteNoiseMiddleware\",\n"
+        "      ...",
+    )
+
+
+def whitenoise_above_security():
+    return Message(
+        "WhiteNoiseMiddleware is above SecurityMiddleware in MIDDLEWARE.",
+        "Static files would be served without the security headers (HSTS, nosniff). Move\n"
+        "\"whitenoise.middleware.WhiteNoiseMiddleware\" to right after\n"
+        "\"django.middleware.security.SecurityMiddleware\".",
+    )
+
+
+def staticfiles_storage_ignored(django_version, backend):
+    return Message(
+        f"STATICFILES_STORAGE is ignored by Django {django_version}.",
+        "Django 5.1 removed it: static files are collected without hashes or compression. Replace\n"
+        "it with:\n"
+        "  STORAGES = {\n"
+        "      \"default\": {\"BACKEND\": \"django.core.files.storage.FileSystemStorage\"},\n"
+        f"      \"staticfiles\": {{\"BACKEND\": \"{backend}\"}},\n"
+        "  }",
+    )
+
+
+def storages_without_default():
+    return Message(
+        "STORAGES has no \"default\" entry.",
+        "File uploads and anything else using default_storage fail at runtime with\n"
+        "InvalidStorageError. Add one, for example:\n"
+        "  \"default\": {\"BACKEND\": \"django.core.files.storage.FileSystemStorage\"},",
+    )
+
+
+def manifest_storage_without_collectstatic():
+    return Message(
+        "collectstatic is skipped, but the settings use manifest static files storage.",
+        "Every page that uses {% static %} will fail with a 500 error (\"Missing staticfiles\n"
+        "manifest entry\"). Unset DISABLE_COLLECTSTATIC, or use a storage without a manifest.",
+    )
+
+
+def collectstatic_context(settings_module, folder, django_version):
+    return (f"Settings module: {settings_module or 'not set'}; run in {folder}; Django "
+            f"{django_version or 'version unknown'}.\n"
+            "To build without collecting static files, set DISABLE_COLLECTSTATIC=1.")
+
+
+def collectstatic_failed():
+    return Message(
+        "Unable to collect static files: python manage.py collectstatic --noinput failed.",
+        "See the output above for the cause, and fix it in the app.",
+    )
+
+
+def static_root_unset():
+    return Message(
+        "collectstatic failed since STATIC_ROOT is not set.",
+        "collectstatic copies the static files into STATIC_ROOT, which WhiteNoise serves. Add to\n"
+        "your settings:\n"
+        "  STATIC_ROOT = BASE_DIR / \"staticfiles\"",
+    )
+
+
+def settings_not_importable(module):
+    return Message(
+        f"collectstatic failed since the settings module {module!r} can't be imported.",
+        "Django looks for it on sys.path, which starts with manage.py's folder. Set the\n"
+        "DJANGO_SETTINGS_MODULE config var to the dotted name of your settings module as seen\n"
+        "from that folder (for example mysite.settings), or fix the default in manage.py.",
+    )
+
+
+def no_settings_module():
+    return Message(
+        "collectstatic failed since no settings module is configured: Django reports \"Unknown command\".",
+        "manage.py does not set DJANGO_SETTINGS_MODULE, so Django knows only its own commands. Set\n"
+        "the DJANGO_SETTINGS_MODULE config var (for example mysite.settings).",
+    )
+
+
+def module_not_found(module):
+    return Message(
+        f"collectstatic failed since the module {module!r} can't be found.",
+        "The settings (or something they load, such as INSTALLED_APPS) import it. If it comes from\n"
+        "a package, add that package to your requirements; if it is part of the app, check its\n"
+        "name and that it is committed.",
+    )
+
+
+def missing_environment_variable(name):
+    return Message(
+        f"collectstatic failed since the settings need the environment variable {name}.",
+        f"{name} is not set during the build. Set it as a config var (config vars are visible to\n"
+        f"the build), or give it a default in the settings: os.environ.get({name!r}, \"...\").",
+    )
+
+
+def missing_static_file(kind, referencing, missing):
+    return Message(
+        f"collectstatic failed since the {kind} file {referencing!r} references {missing!r}, which does not exist.",
+        "Manifest storage rewrites every reference to a hashed name, so each must point to a\n"
+        f"static file. Fix the path in {referencing} (relative paths start from its\n"
+        "folder), add the missing file, or remove the reference.",
+    )

@@ -6,6 +6,7 @@ nothing may record the build path: installers write it into console-script sheba
 """
 
 import os
+import re
 import struct
 from pathlib import Path
 
@@ -24,23 +25,38 @@ def scripts(bin_dir, python_name):
             if not first.startswith(b"#!/") or b"python" not in first.rsplit(b"/", 1)[-1]:
                 continue
             rest = file.read()
-        mode = path.stat().st_mode
-        path.write_bytes(TRAMPOLINE.format(python=python_name).encode() + rest)
-        os.chmod(path, mode)
+        _replace(path, TRAMPOLINE.format(python=python_name).encode() + rest)
 
 
-def pth_files(site_packages, build_dir):
-    """Turn absolute build-dir paths in .pth files into paths relative to site-packages."""
+def editable_installs(site_packages, build_dir):
+    """Make editable installs (`-e .`) find the app's code wherever the slug is.
+
+    Path lines in `.pth` files become relative to site-packages (Python resolves them from
+    there); setuptools' editable finders get their absolute paths computed from `__file__`.
+    """
     site_packages = Path(site_packages)
     prefix = str(build_dir).rstrip("/") + "/"
     for pth in site_packages.glob("*.pth"):
         lines = pth.read_text(errors="replace").splitlines()
-        fixed = [
-            os.path.relpath(line, site_packages) if line.startswith(prefix) else line
-            for line in lines
-        ]
+        fixed = [os.path.relpath(line, site_packages) if line.startswith(prefix) else line for line in lines]
         if fixed != lines:
-            pth.write_text("\n".join(fixed) + "\n")
+            _replace(pth, ("\n".join(fixed) + "\n").encode())
+    literal = re.compile("'(" + re.escape(prefix) + "[^']*)'")
+    for finder in site_packages.glob("__editable___*_finder.py"):
+        text = finder.read_text()
+        fixed = literal.sub(lambda m: "__import__('os').path.join(__import__('os').path.dirname(__file__), "
+                                      f"{os.path.relpath(m.group(1), site_packages)!r})", text)
+        if fixed != text:
+            _replace(finder, fixed.encode())
+
+
+def _replace(path, data):
+    """Write a new file in place of `path`: installers hard-link files from their caches,
+    so writing into the existing file would change the cached copy too."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.chmod(partial, path.stat().st_mode)
+    os.replace(partial, path)
 
 
 def runpath(executable, new="$ORIGIN/../lib"):

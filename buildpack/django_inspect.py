@@ -1,0 +1,143 @@
+"""Run the app's manage.py as `python manage.py ARGS...` would, and report what Django saw.
+
+    python django_inspect.py [--deploy-checks] REPORT_FILE MANAGE_PY ARGS...
+
+The command runs unchanged (same output, same exit status; a traceback starts at manage.py's
+frame, as it would without us). When the process exits, REPORT_FILE gets a JSON object with
+the facts the build checks (Django version, static settings, middleware ...), every file the
+process read and the folders the staticfiles finders collect from: the inputs of
+collectstatic, which the build fingerprints to reuse its output.
+
+This file runs in the app's Python (3.9 or newer) with the app's packages, so it imports
+nothing from the buildpack and records no setting's value that could be a secret.
+"""
+
+import atexit
+import json
+import os
+import runpy
+import sys
+import traceback
+
+
+def main():
+    deploy_checks = sys.argv[1] == "--deploy-checks"
+    report_file, manage_py, *args = sys.argv[2:] if deploy_checks else sys.argv[1:]
+    manage_py = os.path.abspath(manage_py)
+    sys.argv = [manage_py, *args]
+    if not getattr(sys.flags, "safe_path", False):
+        sys.path[0] = os.path.dirname(manage_py)  # what `python manage.py` puts first
+    read = set()
+    sys.addaudithook(lambda event, details: _record_read(event, details, read))
+    atexit.register(_write_report, report_file, read, deploy_checks)
+    try:
+        runpy.run_path(manage_py, run_name="__main__")
+    except SystemExit:
+        raise
+    except BaseException as error:
+        traceback_ = error.__traceback__
+        while traceback_ and traceback_.tb_frame.f_code.co_filename != manage_py:
+            traceback_ = traceback_.tb_next
+        traceback.print_exception(type(error), error, traceback_ or error.__traceback__)
+        sys.exit(1)
+
+
+def _record_read(event, details, read):
+    """Audit hook: remember every file opened for reading (imports, data files, static sources)."""
+    if event != "open":
+        return
+    path, mode, flags = details
+    if mode is None:  # os.open: read-only when neither write flag is set
+        reading = not flags & (os.O_WRONLY | os.O_RDWR)
+    else:
+        reading = not any(letter in mode for letter in "wax+")
+    if reading and isinstance(path, (str, bytes, os.PathLike)):
+        read.add(os.path.abspath(os.fsdecode(path)))
+
+
+def _write_report(report_file, read, deploy_checks):
+    report = {"settings_module": os.environ.get("DJANGO_SETTINGS_MODULE")}
+    try:
+        _add_django_facts(report, deploy_checks)
+    except Exception as error:  # settings that do not import: the command has said why
+        report["error"] = f"{type(error).__name__}: {error}"
+    modules = (getattr(module, "__file__", None) for module in list(sys.modules.values()))
+    report["read"] = sorted(read | {os.path.abspath(path) for path in modules if isinstance(path, str)})
+    with open(report_file, "w") as file:
+        json.dump(report, file)
+
+
+def _add_django_facts(facts, deploy_checks):
+    """Add to `facts` what it can: a failure half-way keeps the facts gathered before it."""
+    import django
+    from django.apps import apps
+    from django.conf import settings
+
+    facts["django"] = django.get_version()
+    if not settings.configured or not apps.ready:
+        return
+    facts.update(_settings_facts(settings))
+    facts["staticfiles"] = apps.is_installed("django.contrib.staticfiles")
+    if deploy_checks:  # what `manage.py check --deploy` reports
+        from django.core import checks
+        facts["deploy_checks"] = [
+            {"level": message.level, "id": message.id, "text": str(message.msg), "hint": message.hint}
+            for message in checks.run_checks(include_deployment_checks=True)
+            if not message.is_silenced()
+        ]
+    if facts["staticfiles"]:
+        facts.update(_static_facts(settings))
+
+
+def _settings_facts(settings):
+    database = settings.DATABASES.get("default", {})
+    return {
+        "middleware": [str(name) for name in settings.MIDDLEWARE],
+        "debug": bool(settings.DEBUG),
+        "allowed_hosts": [str(host) for host in settings.ALLOWED_HOSTS],
+        # Where SECRET_KEY comes from, never its value.
+        "secret_key_from": next((name for name in ("SECRET_KEY", "DJANGO_SECRET_KEY")
+                                 if settings.SECRET_KEY and settings.SECRET_KEY == os.environ.get(name)),
+                                "settings" if settings.SECRET_KEY else None),
+        "database": {"engine": database.get("ENGINE"), "host": database.get("HOST")},
+        "storages_have_default": "default" in getattr(settings, "STORAGES", {"default": None}),
+        "staticfiles_storage_setting": (settings.STATICFILES_STORAGE
+                                        if settings.is_overridden("STATICFILES_STORAGE") else None),
+        "static_root": str(settings.STATIC_ROOT) if settings.STATIC_ROOT else None,
+    }
+
+
+def _static_facts(settings):
+    """The staticfiles storage and where collectstatic finds the files it collects."""
+    from django.apps import apps
+    from django.contrib.staticfiles import finders
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+    from django.core.files.storage import FileSystemStorage
+    from django.utils.module_loading import import_string
+
+    storages = getattr(settings, "STORAGES", None)
+    backend = storages.get("staticfiles", {}).get("BACKEND") if storages else settings.STATICFILES_STORAGE
+    storage_class = import_string(backend)
+    local = issubclass(storage_class, FileSystemStorage)
+    sources, unknown_finders = [], []
+    for finder in finders.get_finders():
+        if isinstance(finder, finders.AppDirectoriesFinder):
+            # Every app's static folder, also those that don't exist yet: adding one matters.
+            sources += [os.path.join(app.path, finder.source_dir) for app in apps.get_app_configs()]
+        elif isinstance(finder, finders.FileSystemFinder):
+            sources += [root for _, root in finder.locations]
+        elif isinstance(finder, finders.BaseStorageFinder):
+            sources.append(finder.storage.location)
+        else:
+            unknown_finders.append(f"{type(finder).__module__}.{type(finder).__qualname__}")
+    return {
+        "staticfiles_backend": backend,
+        "manifest": issubclass(storage_class, ManifestFilesMixin),
+        "static_output": os.path.abspath(settings.STATIC_ROOT) if local and settings.STATIC_ROOT else None,
+        "static_sources": sorted({os.path.abspath(str(path)) for path in sources}),
+        "unknown_finders": unknown_finders,
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Static reuse: restore the files the last collectstatic wrote when nothing it read changed.
+
+Compression makes collectstatic the slowest step of a warm build (seconds for the admin
+alone with Brotli, minutes for big apps), and its output depends only on what it reads. So
+the collectstatic run records its inputs (see django_inspect.py): every file it read in the
+build folder (manage.py, the settings and the app code they load, the installed packages it
+imported, data files the settings read) and the folders the staticfiles finders collect
+from. The cache keeps STATIC_ROOT with a digest of each of those files and of every file in
+those folders, plus the Python version and the config vars. The next build recomputes the
+digests of the same paths, without starting Django, and hard-links the output back when
+they all match. Any change, a new static file included, runs collectstatic again.
+"""
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from buildpack import cache
+
+FORMAT = 1  # bump when the metadata changes meaning
+
+
+def reuse(ctx):
+    """(the facts the cached output was made with, []) after restoring it, or (None, what
+    changed since it was made: [] when there is nothing to compare with)."""
+    unit = cache.Unit(ctx.cache_dir, "static")
+    cached = unit.metadata()
+    if cached is None or cached.get("format") != FORMAT:
+        return None, []
+    output = ctx.build_dir / cached["output"]
+    if output.exists():
+        return None, [f"{cached['output']} exists before collectstatic (committed to the app?)"]
+    changes = _changes(cached, _state(ctx, cached["files"], cached["folders"]))
+    if changes:
+        return None, changes
+    unit.link_to(output)
+    return cached["facts"], []
+
+
+def save(ctx, report, facts):
+    """Keep the output of a collectstatic run for the next build; returns why it can't be
+    kept, or None."""
+    build_dir = ctx.build_dir
+    output = report.get("static_output")
+    if not output:
+        return f"the static files storage ({report.get('staticfiles_backend')}) isn't a folder of this build"
+    if report.get("unknown_finders"):
+        return f"the finder {report['unknown_finders'][0]} doesn't say where it finds files"
+    output, folders = Path(output), [Path(folder) for folder in report["static_sources"]]
+    outside = [str(path) for path in [output, *folders] if not path.is_relative_to(build_dir)]
+    if outside:
+        return f"{outside[0]} is outside the app"
+    if not output.is_dir():
+        return f"collectstatic did not create {output}"
+    files = _recorded_files(ctx, report["read"], output, folders)
+    relative = [str(folder.relative_to(build_dir)) for folder in folders]
+    metadata = {"format": FORMAT, "output": str(output.relative_to(build_dir)), "files": files,
+                "folders": relative, **_state(ctx, files, relative),
+                "facts": {name: value for name, value in facts.items() if name != "read"}}
+    cache.Unit(ctx.cache_dir, "static").save(output, metadata)
+    return None
+
+
+def _recorded_files(ctx, read, output, folders):
+    """The files read that can change between builds, relative to the build folder. Left out:
+    files in the output and in the finders' folders (digested whole), bytecode (its source is
+    recorded), the standard library (the Python version stands for it), machine files."""
+    stdlib = ctx.site_packages.parent
+    kept = []
+    for name in read:
+        path = Path(name)
+        if (not path.is_relative_to(ctx.build_dir) or path.suffix == ".pyc" or not path.is_file()
+                or any(path.is_relative_to(folder) for folder in [output, *folders])
+                or (path.is_relative_to(stdlib) and not path.is_relative_to(ctx.site_packages))):
+            continue
+        kept.append(str(path.relative_to(ctx.build_dir)))
+    return sorted(kept)
+
+
+def _state(ctx, files, folders):
+    """What the output was made from: a digest per input file, Python version, config vars."""
+    digests = {name: _digest(ctx.build_dir / name) for name in files}
+    for folder in folders:
+        for root, _, names in os.walk(ctx.build_dir / folder, followlinks=True):
+            for name in names:
+                path = Path(root, name)
+                digests[str(path.relative_to(ctx.build_dir))] = _digest(path)
+    config = json.dumps(sorted(ctx.config.items())).encode()
+    return {"python": ctx.python_version, "config": hashlib.sha256(config).hexdigest(),
+            "digests": digests}
+
+
+def _digest(path):
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "absent"
+
+
+def _changes(cached, current):
+    """What differs, in words, most telling first."""
+    if cached["python"] != current["python"]:
+        return [f"the Python version ({cached['python']} -> {current['python']})"]
+    if cached["config"] != current["config"]:
+        return ["the config vars"]
+    before, now = cached["digests"], current["digests"]
+    return sorted(name for name in before.keys() | now.keys() if before.get(name) != now.get(name))

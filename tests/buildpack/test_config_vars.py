@@ -1,0 +1,109 @@
+"""Config vars reach the install step and the hooks; secrets never reach the log."""
+
+import base64
+import hashlib
+import http.server
+import io
+import threading
+import zipfile
+
+import pytest
+
+from tests import apps
+from tests.conftest import slug_python
+
+TOKEN = "s3cr3t-t0ken-4f9a1c"
+
+
+def wheel_bytes():
+    """A minimal wheel of a package named privatepkg, version 1.0."""
+    files = {
+        "privatepkg/__init__.py": "VALUE = 'from the private index'\n",
+        "privatepkg-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: privatepkg\nVersion: 1.0\n",
+        "privatepkg-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = "".join(
+        f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b'=').decode()},{len(text)}\n"
+        for name, text in files.items()) + "privatepkg-1.0.dist-info/RECORD,,\n"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in {**files, "privatepkg-1.0.dist-info/RECORD": record}.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def private_index():
+    """A package index that answers only requests carrying the token (basic auth)."""
+    wheel = wheel_bytes()
+    expected = "Basic " + base64.b64encode(f"build:{TOKEN}".encode()).decode()
+    seen = []
+
+    class Index(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self):
+            self.do_GET(head=True)
+
+        def do_GET(self, head=False):
+            seen.append(self.headers.get("Authorization"))
+            if self.headers.get("Authorization") != expected:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="private"')
+                self.end_headers()
+                return
+            if self.path.rstrip("/") == "/simple/privatepkg":
+                body = b'<a href="/files/privatepkg-1.0-py3-none-any.whl">privatepkg-1.0-py3-none-any.whl</a>'
+                kind = "text/html"
+            elif self.path == "/files/privatepkg-1.0-py3-none-any.whl":
+                body, kind = wheel, "application/octet-stream"
+            else:
+                self.send_response(404)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Index)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{server.server_port}", seen
+    server.shutdown()
+
+
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_token_in_requirements_is_expanded_from_a_config_var_and_never_logged(builder, tmp_path, private_index, installer):
+    address, seen = private_index
+    apps.write(tmp_path, {"app.py": "", ".python-version": "3.12\n", "requirements.txt": f"""\
+        --extra-index-url http://build:${{PRIVATE_INDEX_TOKEN}}@{address}/simple/
+        privatepkg==1.0
+        """})
+    result = builder.compile(tmp_path, config={"PRIVATE_INDEX_TOKEN": TOKEN, "PYTHON_INSTALLER": installer},
+                             cache=f"cache-{installer}")
+    assert result.returncode == 0, result.log
+    assert TOKEN not in result.log
+    assert any(header and header.startswith("Basic ") for header in seen)
+    value = slug_python(result.build_dir, "-c", "'import privatepkg; print(privatepkg.VALUE)'")
+    assert value.stdout.strip() == "from the private index"
+
+
+def test_hooks_run_with_config_vars_and_a_failing_hook_fails_the_build(builder, tmp_path):
+    apps.write(tmp_path, {"app.py": "", ".python-version": "3.12\n", "requirements.txt": "six\n",
+                          "bin/pre_compile": "#!/bin/sh\necho \"pre sees $GREETING\" > pre_compile.out\n",
+                          "bin/post_compile": "echo \"post sees $GREETING and $(python -c 'import six; print(six.__name__)')\"\n"})
+    result = builder.compile(tmp_path, config={"GREETING": "hello"})
+    assert result.returncode == 0, result.log
+    assert "-----> Running bin/pre_compile hook" in result.stdout
+    assert (result.build_dir / "pre_compile.out").read_text() == "pre sees hello\n"
+    assert "-----> Running bin/post_compile hook\n       post sees hello and six\n" in result.stdout
+
+    (tmp_path / "bin/post_compile").write_text("#!/bin/sh\necho about to fail\nexit 3\n")
+    failed = builder.compile(tmp_path, config={"GREETING": "hello"})
+    assert failed.returncode == 1
+    assert "       about to fail" in failed.stdout
+    assert " !     Error: Failed to run the bin/post_compile script.\n" in failed.stderr
+    assert " !     bin/post_compile exited with status 3. See its output above." in failed.stderr

@@ -1,0 +1,62 @@
+"""Each common install failure: the installer's output, then one hint for its cause."""
+
+import os
+
+import pytest
+
+from tests import apps
+
+
+def path_without(program, shadow):
+    """PATH as it is, but with `program` missing: its folders are replaced by folders of
+    symbolic links to everything else in them (a build machine without libpq-dev)."""
+    folders = []
+    for number, folder in enumerate(os.environ["PATH"].split(os.pathsep)):
+        if not os.path.exists(os.path.join(folder, program)):
+            folders.append(folder)
+            continue
+        copy = shadow / str(number)
+        copy.mkdir(parents=True)
+        for name in os.listdir(folder):
+            if name != program:
+                os.symlink(os.path.join(folder, name), copy / name)
+        folders.append(str(copy))
+    return os.pathsep.join(folders)
+
+
+def app_with(root, requirements):
+    return apps.write(root, {"app.py": "", ".python-version": "3.12\n", "requirements.txt": requirements})
+
+
+# (requirements.txt, config vars, the hint's first line, a line of its body)
+FAILURES = [
+    ("djangoo-rest-framewrok\n", {}, "Package installation failed since djangoo-rest-framewrok wasn't found on the package index.",
+     "Check the spelling of djangoo-rest-framewrok"),
+    ("django==99.0\n", {}, "Package installation failed since django==99.0 wasn't found on the package index.",
+     "that the version you ask for exists"),
+    ("django==4.2.1\ndjango==5.0\n", {}, "Package installation failed since the requirements conflict.",
+     "Relax or change one of these pins"),
+    ("gunicorn\ndjango!!5\nwhitenoise\n", {}, "Invalid requirement in requirements.txt on line 2.",
+     "Line 2 of requirements.txt is 'django!!5', which is not a requirement."),
+    ("psycopg2==2.9.10\n", {}, "Package installation failed since pg_config (PostgreSQL's build tool) wasn't found.",
+     "replace psycopg2 with psycopg2-binary, or use psycopg[binary]"),
+    ("--no-binary mmh3\nmmh3==5.1.0\n", {"CC": "/nonexistent/gcc"},
+     "Package installation failed since a C compiler or Python's headers weren't found.", "apt-get install build-essential"),
+    # PIP_CONFIG_FILE: the machine's own pip.conf may list a local mirror that would answer.
+    ("gunicorn\n", {"PIP_INDEX_URL": "http://127.0.0.1:9/simple", "PIP_CONFIG_FILE": os.devnull,
+                    "PIP_RETRIES": "1", "UV_HTTP_RETRIES": "0"},
+     "Package installation failed since the package index couldn't be reached.", "PIP_INDEX_URL"),
+]
+
+
+@pytest.mark.parametrize("requirements,config,title,body", FAILURES, ids=[f[2].split(" since ")[-1][:40] for f in FAILURES])
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_install_failure_gets_its_hint(builder, tmp_path, requirements, config, title, body, installer):
+    env = {"PATH": path_without("pg_config", tmp_path / "shadow")} if "pg_config" in title else {}
+    app_with(tmp_path / "app", requirements)
+    result = builder.compile(tmp_path / "app", cache=f"cache-{installer}", env=env,
+                             config={"PYTHON_INSTALLER": installer, **config})
+    assert result.returncode == 1, result.log
+    assert f" !     Error: {title}\n" in result.stderr
+    assert body in result.stderr
+    assert "Traceback" not in result.stderr
