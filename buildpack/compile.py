@@ -13,7 +13,7 @@ from pathlib import Path
 from buildpack import (cache, config_vars, dependencies, django_build, django_project, hooks, interpreters,
                        manifests, messages, output, profile_d, python_install, python_version, release, slug,
                        tools)
-from buildpack.output import BuildError, detail, step, warning
+from buildpack.output import BuildError, detail, note, step, warning
 
 # Bump to discard every cached environment (when the slug layout changes).
 CACHE_FORMAT = 1
@@ -128,8 +128,8 @@ def _install_with_uv(ctx, version):
 
 def _environment_key(ctx, installer):
     """What the cached environment was made for: any change means starting over."""
-    return {"format": CACHE_FORMAT, "stack": ctx.stack, "python": ctx.python_version,
-            "installer": installer.name}
+    python = ctx.python_version + (" (the system's)" if ctx.interpreter.system else "")
+    return {"format": CACHE_FORMAT, "stack": ctx.stack, "python": python, "installer": installer.name}
 
 
 def _restore_or_install_python(ctx, environment, installer):
@@ -149,6 +149,8 @@ def _restore_or_install_python(ctx, environment, installer):
             detail(f"- {reason}")
         environment.discard()
     step(f"Installing Python {ctx.python_version}")
+    if ctx.interpreter.system:
+        note(messages.system_python(ctx.python_version, ctx.interpreter.executable))
     python_install.install(ctx.interpreter, slug.python_home(ctx.build_dir))
     return None
 

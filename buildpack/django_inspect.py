@@ -133,6 +133,7 @@ def _static_facts(settings):
     return {
         "staticfiles_backend": backend,
         "manifest": issubclass(storage_class, ManifestFilesMixin),
+        "static_local": local,  # collected into a folder of this machine, for WhiteNoise to serve
         "static_output": os.path.abspath(settings.STATIC_ROOT) if local and settings.STATIC_ROOT else None,
         "static_sources": sorted({os.path.abspath(str(path)) for path in sources}),
         "unknown_finders": unknown_finders,

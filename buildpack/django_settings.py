@@ -43,7 +43,7 @@ def run_manage_py(python, manage_py, args, env, scratch_dir, show=True, deploy_c
 def static_warnings(facts, collectstatic_skipped):
     """Warnings, each with its fix, about settings that break static files in production."""
     found = []
-    if facts.get("staticfiles") and facts.get("static_output") and "middleware" in facts:
+    if facts.get("staticfiles") and facts.get("static_local") and "middleware" in facts:
         middleware = facts["middleware"]
         if WHITENOISE_MIDDLEWARE not in middleware:
             found.append(messages.whitenoise_missing())

@@ -1,9 +1,10 @@
 """Find Python interpreters on the build machine, or install one with uv.
 
-Only self-contained installations qualify (pyenv-style version folders, uv-managed Pythons,
-python.org-style builds under /usr/local or /opt): their whole prefix can be copied into
-the slug. A distribution's /usr/bin/python3 is spread over /usr and patched by the distro,
-so it is skipped.
+Self-contained installations (pyenv-style version folders, uv-managed Pythons, python.org
+style builds under /usr/local or /opt) are preferred: their whole prefix can be copied into
+the slug. A distribution's own /usr/bin/python3.X is spread over /usr and patched by the
+distro, so the slug gets a virtual environment on top of it instead, and then needs that
+same Python wherever it runs (true when the build and run machines share an image).
 """
 
 import os
@@ -12,7 +13,8 @@ import subprocess
 from collections import namedtuple
 from pathlib import Path
 
-Interpreter = namedtuple("Interpreter", "version executable prefix")
+# system: a distribution's interpreter under /usr (see above).
+Interpreter = namedtuple("Interpreter", "version executable prefix system", defaults=(False,))
 
 _VERSION_DIR = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 _UV_DIR = re.compile(r"^cpython-(\d+)\.(\d+)\.(\d+)-[a-z0-9_]+-[a-z]+-[a-z]+$")
@@ -45,8 +47,7 @@ def find(env, cache_dir):
         for root in roots:
             for interpreter in _scan(root, pattern):
                 found.setdefault(interpreter.version, interpreter)
-    known_prefixes = {i.prefix.resolve() for i in found.values()}
-    for interpreter in _on_path(env, known_prefixes):
+    for interpreter in _on_path(env, list(found.values())):
         found.setdefault(interpreter.version, interpreter)
     return list(found.values())
 
@@ -65,8 +66,11 @@ def _scan(root, pattern):
                 yield Interpreter(version, executable, prefix)
 
 
-def _on_path(env, known_prefixes):
-    """Self-contained interpreters on PATH that the folder scans did not already find."""
+def _on_path(env, known):
+    """Interpreters on PATH that the folder scans did not already find. A distribution's
+    one is only probed when no self-contained interpreter of its minor version exists."""
+    known_prefixes = {i.prefix.resolve() for i in known}
+    known_minors = {i.version[:2] for i in known}
     seen = set()
     for folder in env.get("PATH", "").split(os.pathsep):
         if not folder or "shims" in Path(folder).parts:  # pyenv/asdf shims only redirect
@@ -80,12 +84,14 @@ def _on_path(env, known_prefixes):
                 continue
             executable = Path(folder, name).resolve()
             prefix = executable.parent.parent
-            if executable in seen or prefix in known_prefixes or str(prefix) in ("/", "/usr"):
+            system = str(prefix) in ("/", "/usr")
+            minor = tuple(int(part) for part in name[len("python"):].split("."))
+            if executable in seen or prefix in known_prefixes or (system and minor in known_minors):
                 continue
             seen.add(executable)
             version = _probe(executable)
             if version:
-                yield Interpreter(version, executable, prefix)
+                yield Interpreter(version, executable, prefix, system)
 
 
 def _probe(executable):

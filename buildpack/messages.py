@@ -124,6 +124,15 @@ def patch_unavailable(shown, chosen, origin):
     )
 
 
+def system_python(version, executable):
+    return Message(
+        f"Using the system's Python {version} ({executable}).",
+        "The slug gets a virtual environment on top of it, so it runs where the same Python is\n"
+        "installed at the same place (the same machine or image). For a self-contained slug that\n"
+        "runs anywhere, install Python with pyenv or uv on the build machine.",
+    )
+
+
 def no_python_for_specifier(specifier, choices):
     return Message(
         "No available Python version matches requires-python in pyproject.toml.",

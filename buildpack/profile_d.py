@@ -42,17 +42,20 @@ if [ -z "${WEB_CONCURRENCY:-}" ]; then
       _dir=${_dir%/*}
     done
   else
-    _group=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup 2>/dev/null)
-    _lower _memory "$(cat "/sys/fs/cgroup/memory$_group/memory.limit_in_bytes" 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null)"
-    _group=$(sed -n 's/^[0-9]*:\(cpu\|cpu,cpuacct\|cpuacct,cpu\)://p' /proc/self/cgroup 2>/dev/null)
-    _lower _cores "$(_quota_cores "$(cat "/sys/fs/cgroup/cpu$_group/cpu.cfs_quota_us" 2>/dev/null)" "$(cat "/sys/fs/cgroup/cpu$_group/cpu.cfs_period_us" 2>/dev/null)")"
+    # A container sees its own cgroup at the mount point, not at the path /proc/self/cgroup names.
+    _dir="/sys/fs/cgroup/memory$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup 2>/dev/null)"
+    [ -d "$_dir" ] || _dir=/sys/fs/cgroup/memory
+    _lower _memory "$(cat "$_dir/memory.limit_in_bytes" 2>/dev/null)"
+    _dir="/sys/fs/cgroup/cpu$(sed -n 's/^[0-9]*:\(cpu\|cpu,cpuacct\|cpuacct,cpu\)://p' /proc/self/cgroup 2>/dev/null)"
+    [ -d "$_dir" ] || _dir=/sys/fs/cgroup/cpu
+    _lower _cores "$(_quota_cores "$(cat "$_dir/cpu.cfs_quota_us" 2>/dev/null)" "$(cat "$_dir/cpu.cfs_period_us" 2>/dev/null)")"
   fi
   _workers=$(( ${_memory:-536870912} / 268435456 ))
   [ "$_workers" -gt $(( 2 * _cores + 1 )) ] && _workers=$(( 2 * _cores + 1 ))
   [ "$_workers" -lt 1 ] && _workers=1
   export WEB_CONCURRENCY=$_workers
   unset -f _lower _quota_cores
-  unset _memory _cores _dir _group _workers
+  unset _memory _cores _dir _workers
 fi
 """
 

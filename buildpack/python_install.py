@@ -7,6 +7,7 @@ static libpython and the build machine's own site-packages.
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from buildpack import relocate
@@ -17,6 +18,8 @@ SKIPPED_STDLIB = {"test", "idlelib", "tkinter", "turtledemo", "site-packages", "
 
 def install(interpreter, dest):
     """Copy `interpreter` to `dest` (e.g. BUILD_DIR/.heroku/python); returns its python."""
+    if interpreter.system:
+        return _virtual_environment(interpreter, Path(dest))
     major, minor = interpreter.version[:2]
     name = f"python{major}.{minor}"
     source = Path(interpreter.prefix)
@@ -33,18 +36,40 @@ def install(interpreter, dest):
         shutil.copy2(library, partial / "lib" / library.name, follow_symlinks=False)
     shutil.copytree(
         source / "lib" / name, partial / "lib" / name, symlinks=True,
-        ignore=_skip_unneeded(source / "lib" / name),
+        ignore=_skip_unneeded(source / "lib" / name), copy_function=_link_or_copy,
     )
     (partial / "lib" / name / "site-packages").mkdir()
     (partial / "lib" / name / "EXTERNALLY-MANAGED").unlink(missing_ok=True)
     include = source / "include" / name
     if include.is_dir():
-        shutil.copytree(include, partial / "include" / name, symlinks=True)
+        shutil.copytree(include, partial / "include" / name, symlinks=True, copy_function=_link_or_copy)
     relocate.runpath(partial / "bin" / name)
 
     shutil.rmtree(dest, ignore_errors=True)
     os.replace(partial, dest)
     return dest / "bin" / name
+
+
+def _virtual_environment(interpreter, dest):
+    """A venv on top of a distribution's Python (which cannot be copied whole)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    subprocess.run([str(interpreter.executable), "-m", "venv", "--without-pip", str(dest)],
+                   check=True, capture_output=True)
+    config = dest / "pyvenv.cfg"
+    # `command =` records the build folder; the slug must not depend on it.
+    config.write_text("".join(line for line in config.read_text().splitlines(keepends=True)
+                              if not line.startswith("command")))
+    return dest / "bin" / f"python{interpreter.version[0]}.{interpreter.version[1]}"
+
+
+def _link_or_copy(source, dest):
+    """A hard link where the filesystem allows it: the standard library is read-only at run
+    time and Python replaces rather than rewrites its .pyc files, so sharing is safe and
+    saves copying a hundred megabytes on a cold build."""
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copy2(source, dest)
 
 
 def _skip_unneeded(stdlib):

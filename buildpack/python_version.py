@@ -131,7 +131,8 @@ def choose(request, available, install):
     `available` lists Interpreters found on the machine; `install(version)` tries to get
     one with uv and returns an Interpreter or None. Returns (interpreter, log line).
     """
-    local = sorted(available, key=lambda i: i.version, reverse=True)
+    # Newest minor first; within a minor, self-contained interpreters before a distro's.
+    local = sorted(available, key=lambda i: (i.version[:2], not i.system, i.version), reverse=True)
     supported = [i for i in local if i.version[:2] in LATEST_PATCH]
 
     if request.version is None and request.specifier is None:

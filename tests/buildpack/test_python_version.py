@@ -137,3 +137,23 @@ def test_minor_without_any_interpreter_lists_what_can_be_used(builder, tmp_path)
         pytest.skip("Python 3.14 is available on this machine (or uv could download it)")
     assert " !     Error: Python 3.14 isn't available on this build machine." in result.stderr
     assert " !     Available on this build machine: " in result.stderr
+
+
+def test_a_machine_with_only_the_distribution_python_builds_a_working_slug(builder, tmp_path):
+    """A fresh Debian machine: no pyenv, no uv Pythons, only /usr/bin/python3.X."""
+    import glob
+    system = sorted(glob.glob("/usr/bin/python3.1[0-9]"))
+    if not system:
+        pytest.skip("no distribution Python 3.10+ in /usr/bin")
+    version = system[-1].rsplit("python", 1)[1]
+    home = tmp_path / "home"
+    home.mkdir()
+    apps.django_app(tmp_path / "app", python_version=version)
+    result = builder.compile(tmp_path / "app", cache="cache-system",
+                             env={"HOME": str(home), "PATH": "/usr/bin:/bin", "PYENV_ROOT": ""})
+    assert result.returncode == 0, result.log
+    assert f" !     Note: Using the system's Python {version}." in result.stderr
+    moved = tmp_path / "moved"
+    result.build_dir.rename(moved)
+    check = slug_python(moved, "-c", "'import django, sys; print(sys.prefix)'")
+    assert check.stdout.strip() == f"{moved}/.heroku/python"

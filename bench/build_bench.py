@@ -1,0 +1,148 @@
+"""Build times: our bin/compile against the classic pip path, side by side in one run.
+
+    .venv/bin/python bench/build_bench.py [small|large ...]
+
+The classic path is what the best-known Python buildpack does: a fresh environment,
+`pip install --no-cache-dir -r requirements.txt`, then `collectstatic --noinput`. Its warm
+rebuild keeps the environment and runs both again (on a fresh checkout, so STATIC_ROOT
+starts empty); any change to requirements.txt throws its cache away, so its rebuild after
+adding one requirement is a cold build.
+
+Measured for a small app (Django, gunicorn, whitenoise[brotli], dj-database-url,
+psycopg[binary]) and a larger one (about 45 packages). Ours starts with an empty cache
+folder (no downloads either) for the cold build. `run()` returns the rows as
+(name, ours seconds, anchor seconds, ratio, unit) for the one-command benchmark runner.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests import apps  # noqa: E402  (the same generated Django apps the tests build)
+
+PYTHON_VERSION = "3.12"
+SMALL = ["Django", "gunicorn", "whitenoise[brotli]", "dj-database-url", "psycopg[binary]"]
+LARGE = SMALL + [
+    "djangorestframework", "django-filter", "django-cors-headers", "django-extensions",
+    "django-storages", "django-environ", "celery", "redis", "Pillow", "boto3", "sentry-sdk",
+    "requests", "Markdown", "PyYAML", "python-dateutil", "pytz",
+]
+ADDED = "django-debug-toolbar"
+TARGETS = {"cold": 0.5, "no-change rebuild": 0.15, "one-requirement rebuild": 0.3}
+
+
+def environment():
+    """The same network settings for both sides; the machine's pip.conf is left out so the
+    classic pip sees only the package index, as a host's would."""
+    keep = ("HOME", "LANG", "PATH", "SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_CERT", "REQUESTS_CA_BUNDLE", "PYENV_ROOT")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env["PIP_CONFIG_FILE"] = os.devnull
+    return env
+
+
+def make_app(root, packages):
+    app = apps.django_app(root, requirements="\n".join(packages) + "\n", python_version=PYTHON_VERSION)
+    if "djangorestframework" in packages:  # its static files (and the admin's) are collected too
+        settings = app / "mysite/settings.py"
+        settings.write_text(settings.read_text() + "INSTALLED_APPS += ['rest_framework']\n")
+    return app
+
+
+def timed(command, **kwargs):
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                   env=environment(), **kwargs)
+    return time.perf_counter() - started
+
+
+def pyenv_python():
+    root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    found = sorted(root.glob(f"versions/{PYTHON_VERSION}.*/bin/python{PYTHON_VERSION}"))
+    if not found:
+        sys.exit(f"build_bench needs Python {PYTHON_VERSION} under pyenv")
+    return str(found[-1])
+
+
+class Classic:
+    """The classic buildpack's steps, in a folder of their own."""
+
+    def __init__(self, work):
+        self.work = work
+        self.venv = work / "classic-venv"
+
+    def checkout(self, app):
+        target = self.work / f"classic-app-{time.monotonic_ns()}"
+        shutil.copytree(app, target)
+        return target
+
+    def build(self, app, fresh):
+        if fresh:
+            shutil.rmtree(self.venv, ignore_errors=True)
+        checkout = self.checkout(app)
+        started = time.perf_counter()
+        if fresh:
+            subprocess.run([pyenv_python(), "-m", "venv", str(self.venv)], check=True)
+            # The classic buildpack installs a current pip; not part of its timed steps here.
+            started_pip = time.perf_counter()
+            subprocess.run([str(self.venv / "bin/pip"), "install", "-q", "--upgrade", "pip"], check=True,
+                           env=environment())
+            started += time.perf_counter() - started_pip
+        subprocess.run([str(self.venv / "bin/pip"), "install", "--no-cache-dir", "-r", "requirements.txt"],
+                       cwd=checkout, check=True, stdout=subprocess.DEVNULL, env=environment())
+        subprocess.run([str(self.venv / "bin/python"), "manage.py", "collectstatic", "--noinput"],
+                       cwd=checkout, check=True, stdout=subprocess.DEVNULL, env=environment())
+        return time.perf_counter() - started
+
+
+class Ours:
+    def __init__(self, work):
+        self.work = work
+        self.cache = work / "our-cache"
+        self.env_dir = work / "our-env"
+        self.env_dir.mkdir()
+
+    def build(self, app):
+        build_dir = self.work / f"build_{time.monotonic_ns()}"
+        shutil.copytree(app, build_dir)
+        return timed([str(REPO / "bin/compile"), str(build_dir), str(self.cache), str(self.env_dir)])
+
+
+def measure(name, packages):
+    with tempfile.TemporaryDirectory(prefix="build-bench-") as work:
+        work = Path(work)
+        app = make_app(work / "app", packages)
+        bigger = make_app(work / "app-plus-one", packages + [ADDED])
+        classic, ours = Classic(work), Ours(work)
+        rows = []
+        ours_cold, classic_cold = ours.build(app), classic.build(app, fresh=True)
+        rows.append((f"build {name}: cold", ours_cold, classic_cold))
+        rows.append((f"build {name}: no-change rebuild", ours.build(app), classic.build(app, fresh=False)))
+        rows.append((f"build {name}: one-requirement rebuild", ours.build(bigger), classic.build(bigger, fresh=True)))
+    return [(label, mine, anchor, mine / anchor, "s") for label, mine, anchor in rows]
+
+
+def run(which=("small", "large")):
+    packages = {"small": SMALL, "large": LARGE}
+    rows = []
+    for name in which:
+        rows += measure(f"{name} app ({len(packages[name])} requirements)", packages[name])
+    return rows
+
+
+def main():
+    rows = run(sys.argv[1:] or ("small", "large"))
+    print(f"{'measurement':<60} {'ours':>8} {'classic':>8} {'ratio':>7}  target")
+    for label, mine, anchor, ratio, unit in rows:
+        target = next(t for key, t in TARGETS.items() if label.endswith(key))
+        print(f"{label:<60} {mine:7.2f}{unit} {anchor:7.2f}{unit} {ratio:6.2f}x  <= {target}x")
+
+
+if __name__ == "__main__":
+    main()
