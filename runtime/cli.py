@@ -1,0 +1,45 @@
+"""`runtime` command line: one sub-command per module, dispatched from here.
+
+Each command module has `add_parser(subparsers)`, which registers its arguments and sets
+`func` (called with the parsed arguments; its return value is the exit status).
+"""
+
+import argparse
+import os
+import sys
+import traceback
+
+from runtime.commands import build, check, config, export, release, run, start
+from runtime.errors import UserError
+
+COMMAND_MODULES = [build, release, start, run, config, export, check]
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="runtime",
+        description="Build a Django app with the buildpack and run its Procfile, locally or on one server.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for module in COMMAND_MODULES:
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        status = args.func(args)
+    except UserError as exc:
+        print(f"runtime: error: {exc}", file=sys.stderr)
+        status = exc.status
+    except KeyboardInterrupt:
+        status = 130
+    except Exception as exc:  # our own bug: one line, the traceback only on request
+        if os.environ.get("RUNTIME_DEBUG"):
+            traceback.print_exc()
+        print(f"runtime: internal error: {type(exc).__name__}: {exc} "
+              "(set RUNTIME_DEBUG=1 to see the traceback)", file=sys.stderr)
+        status = 70
+    sys.exit(status or 0)

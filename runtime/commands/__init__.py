@@ -1,0 +1,1 @@
+"""One module per `runtime` sub-command; each has `add_parser(subparsers)`."""

@@ -1,0 +1,173 @@
+"""`runtime build`: build an app with the buildpack exactly as a host does, on this machine.
+
+Like Heroku or Dokku: the app is copied into a fresh build folder, config vars become an
+ENV_DIR, and detect, compile and release run with a minimal environment and a persistent
+cache folder. The finished slug replaces `--out` only when the build succeeded.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from runtime import procfile
+from runtime.errors import UserError
+
+# The build sees only these from the calling environment (Heroku's emulation keeps HOME,
+# LANG, PATH and STACK), plus what the machine needs to reach the package index and find
+# its Pythons.
+PASSED_THROUGH = re.compile(
+    r"^(HOME|LANG|PATH|STACK|TMPDIR|SSL_CERT_FILE|SSL_CERT_DIR|PIP_CERT|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE"
+    r"|[A-Za-z_]+_PROXY|[a-z_]+_proxy|PYENV_ROOT|UV_PYTHON_INSTALL_DIR|XDG_DATA_HOME|BUILDPACK_DEBUG)$")
+CONFIG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "build", help="build the app into a slug with the buildpack, as a host does",
+        description="Build APP_DIR with the buildpack (detect, compile, release) in a fresh build "
+                    "folder, as Heroku or Dokku would, and put the slug in --out.")
+    parser.add_argument("app_dir", nargs="?", default=".", metavar="APP_DIR",
+                        help="the app to build (default: the current folder)")
+    parser.add_argument("--out", metavar="DIR", help="where the slug goes (default: APP_DIR/.runtime/slug)")
+    parser.add_argument("--cache", metavar="DIR",
+                        help="the cache kept between builds (default: APP_DIR/.runtime/cache)")
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                        help="a config var for the build (repeatable)")
+    parser.add_argument("--env-file", action="append", default=[], metavar="FILE",
+                        help="config vars from a .env-style file (repeatable; --env wins)")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    app_dir = Path(args.app_dir).resolve()
+    if not app_dir.is_dir():
+        raise UserError(f"{args.app_dir} is not a folder: give the folder of the app to build")
+    out = Path(args.out).resolve() if args.out else app_dir / ".runtime" / "slug"
+    cache = Path(args.cache).resolve() if args.cache else app_dir / ".runtime" / "cache"
+    config = _config_vars(args.env_file, args.env)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    # Next to --out, so that the finished slug lands there with a rename.
+    build_dir = Path(tempfile.mkdtemp(prefix="build_", dir=out.parent))
+    env_dir = Path(tempfile.mkdtemp(prefix="env_"))
+    try:
+        _copy_app(app_dir, build_dir)
+        for name, value in config.items():
+            (env_dir / name).write_text(value)
+        status = _build(build_dir, cache, env_dir)
+        if status:
+            print(f"\n-----> Build failed (exit status {status}); {out} was left as it was.", flush=True)
+            return status
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(build_dir, out)
+        print(f"-----> Slug ready in {out}", flush=True)
+        return 0
+    finally:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        shutil.rmtree(env_dir, ignore_errors=True)
+
+
+def _config_vars(env_files, pairs):
+    config = {}
+    for path in env_files:
+        if not os.path.isfile(path):
+            raise UserError(f"--env-file {path}: no such file")
+        config.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not CONFIG_NAME.match(name):
+            raise UserError(f"--env {pair!r}: expected KEY=VALUE with a name of letters, digits and _")
+        config[name] = value
+    return config
+
+
+def _copy_app(app_dir, build_dir):
+    """Copy what a `git push` would send: in a git checkout the files git tracks or would
+    track (ignored files such as .venv and .env stay behind); elsewhere everything but
+    .git and .runtime."""
+    listed = subprocess.run(
+        ["git", "-C", str(app_dir), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True)
+    if listed.returncode == 0 and (app_dir / ".git").exists():
+        for name in filter(None, listed.stdout.decode().split("\0")):
+            source = app_dir / name
+            if source.is_file() or source.is_symlink():
+                (build_dir / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, build_dir / name, follow_symlinks=False)
+        return
+    shutil.copytree(app_dir, build_dir, symlinks=True, dirs_exist_ok=True,
+                    ignore=lambda folder, names: [".git", ".runtime"] if Path(folder) == app_dir else [])
+
+
+def _build(build_dir, cache, env_dir):
+    env = {k: v for k, v in os.environ.items() if PASSED_THROUGH.match(k)}
+    timings = []
+
+    def step(name, *args, capture=False):
+        started = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "buildpack", name, *map(str, args)],
+                                env=env, capture_output=capture, text=True)
+        timings.append((name, time.monotonic() - started))
+        return result
+
+    detected = step("detect", build_dir, capture=True)
+    if detected.returncode:
+        print("-----> App not compatible with buildpack", flush=True)
+        sys.stderr.write(detected.stderr)
+        return detected.returncode
+    print(f"-----> {detected.stdout.strip()} app detected", flush=True)
+    compiled = step("compile", build_dir, cache, env_dir)
+    if compiled.returncode:
+        return compiled.returncode
+    released = step("release", build_dir, capture=True)
+    if released.returncode:
+        sys.stderr.write(released.stderr)
+        return released.returncode
+    (build_dir / ".release").write_text(released.stdout)
+    _discover_process_types(build_dir, _default_process_types(released.stdout))
+    print("-----> Build steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings),
+          flush=True)
+    return 0
+
+
+def _default_process_types(release_yaml):
+    """`default_process_types` of our own release output (`  name: "command"` lines)."""
+    types, inside = {}, False
+    for line in release_yaml.splitlines():
+        if line.startswith("default_process_types:"):
+            inside = True
+        elif inside and line.startswith("  ") and ":" in line:
+            name, _, command = line.strip().partition(":")
+            types[name] = json.loads(command.strip())
+        else:
+            inside = False
+    return types
+
+
+def _discover_process_types(build_dir, defaults):
+    """Print the process types as hosts do; add the buildpack's defaults for the types the
+    Procfile lacks (or write a Procfile from them), so the slug runs as a host would run it."""
+    print("-----> Discovering process types", flush=True)
+    path = build_dir / "Procfile"
+    declared = procfile.load(path).names() if path.exists() else []
+    added = {name: command for name, command in defaults.items() if name not in declared}
+    if declared:
+        print(f"       Procfile declares types -> {', '.join(declared)}", flush=True)
+    if added:
+        print(f"       Default types for buildpack -> {', '.join(added)}", flush=True)
+        with open(path, "a") as file:
+            if declared:
+                file.write("\n# Added by the buildpack's default_process_types:\n")
+            file.writelines(f"{name}: {command}\n" for name, command in added.items())
+    if not declared and not added:
+        print("       No process types: add a Procfile with a web process", flush=True)

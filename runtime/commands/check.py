@@ -1,0 +1,34 @@
+"""`runtime check`: findings about an app, each failure or warning with its fix."""
+
+from runtime.app import App, add_app_arguments
+from runtime.checks import FAIL, PASS, WARN
+from runtime.checks import env_files as env_files_check
+from runtime.checks import procfile as procfile_check
+from runtime.checks import django_contract, web_process
+
+CHECKS = [procfile_check.check, env_files_check.check, web_process.check, django_contract.check]  # report order
+LABELS = {PASS: "PASS", WARN: "WARN", FAIL: "FAIL"}
+INDENT = " " * 6
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "check", help="check the app's Procfile, .env and env.py",
+        description="Check an app and print one PASS, WARN or FAIL line per finding, each "
+        "problem with its fix. Exits 1 when anything fails.")
+    add_app_arguments(parser, app_dir_positional=True, real_environment=False)
+    parser.set_defaults(func=check)
+
+
+def check(args):
+    app = App.from_args(args)
+    counts = dict.fromkeys(LABELS, 0)
+    for run_check in CHECKS:
+        for finding in run_check(app):
+            counts[finding.status] += 1
+            print(f"{LABELS[finding.status]}  {finding.message}".replace("\n", "\n" + INDENT))
+            if finding.fix and finding.status != PASS:
+                print(f"{INDENT}fix: {finding.fix}")
+    warnings = f"{counts[WARN]} warning{'s' * (counts[WARN] != 1)}"
+    print(f"{counts[FAIL]} failed, {warnings}, {counts[PASS]} passed")
+    return 1 if counts[FAIL] else 0

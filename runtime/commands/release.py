@@ -1,0 +1,47 @@
+"""`runtime release`: run the Procfile's `release` command (migrations) once, as a deploy would."""
+
+import math
+import sys
+
+from runtime import formation
+from runtime.app import App, add_app_arguments, add_port_argument
+from runtime.commands.start import add_stop_arguments
+from runtime.manager import Manager
+from runtime.printer import Printer
+
+RELEASE = formation.ONE_SHOT
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "release", help="run the Procfile's release command (e.g. migrations) and report",
+        description="Run the Procfile's `release` command once, in the app root with the app's "
+        "environment, and report whether it succeeded. Its exit status is runtime's: a platform "
+        "deploys a release only when this succeeds.")
+    add_port_argument(parser)
+    add_app_arguments(parser, app_dir_positional=True)
+    add_stop_arguments(parser)
+    parser.set_defaults(func=release)
+
+
+def release(args):
+    app = App.from_args(args)
+    procfile = app.procfile()
+    if RELEASE not in procfile.entries:
+        say(f"{procfile.path} has no `{RELEASE}` process type: nothing to run")
+        return 0
+    env = app.environment()
+    base = formation.base_port(args.port, env)
+    process, = formation.processes(procfile, [(RELEASE, 1)], env.values(), base)
+    printer = Printer([process.name], prefix=False)
+    status = Manager([process], app.root, printer, args.timeout, boot_timeout=math.inf).run()
+    if status == 0:
+        say(f"release succeeded: `{process.command}` ({process.where})")
+    else:
+        say(f"release failed with exit code {status}: `{process.command}` ({process.where}); a "
+            "platform would not deploy this release. Fix the problem above and run it again.")
+    return status
+
+
+def say(text):
+    print(f"runtime: {text}", file=sys.stderr, flush=True)

@@ -1,0 +1,68 @@
+"""`runtime run`: one command, or one Procfile process type, with the app's environment.
+
+runtime replaces itself with the command (exec), so the terminal, stdin and stdout, every signal
+and the exit status belong to the command alone: nothing to forward, nothing to translate.
+"""
+
+import argparse
+import os
+import signal
+import sys
+
+from runtime import formation
+from runtime.app import App, add_app_arguments, add_port_argument
+from runtime.errors import UserError
+from runtime.manager import SHELL
+
+DYNO = "run.1"  # one-off dynos are named run.N on Heroku
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "run", help="run a command (or a Procfile process type) with the app's environment",
+        description="Run CMD in the app root with the app's environment (DYNO=run.1). A single "
+        "word that names a Procfile process type runs that type's command, with the PORT it gets "
+        "from `runtime start`. The command's exit status is runtime's.")
+    add_port_argument(parser)
+    add_app_arguments(parser)
+    parser.add_argument("command", nargs=argparse.REMAINDER, metavar="CMD ... | TYPE")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        raise UserError("nothing to run: give a command (`runtime run python manage.py shell`) or "
+                        "a Procfile process type (`runtime run web`)")
+    app = App.from_args(args)
+    procfile = app.procfile() if len(command) == 1 and os.path.isfile(app.procfile_path) else None
+    env = app.environment()
+    if procfile and command[0] in procfile.entries:
+        base = formation.base_port(args.port, env)
+        process, = formation.processes(procfile, [(command[0], 1)], env.values(), base, dyno=DYNO)
+        argv, child_env = [SHELL, "-c", process.command], process.env
+    else:
+        argv, child_env = command, {**env.values(), "DYNO": DYNO}
+        if args.port is not None:
+            child_env["PORT"] = str(args.port)
+    exec_command(argv, child_env, app.root)
+
+
+def exec_command(argv, env, cwd):
+    os.chdir(cwd)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Python ignores these at start-up; a command should get the usual defaults (`yes | head`).
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+    try:
+        os.execvpe(argv[0], argv, env)
+    except FileNotFoundError:
+        raise UserError(f"command not found: {argv[0]} (searched PATH of the app's environment, "
+                        "from the app root): install it, fix its name, or activate the app's "
+                        "virtualenv", status=127) from None
+    except PermissionError:
+        raise UserError(f"{argv[0]} is not executable: `chmod +x` it, or run it through its "
+                        "interpreter", status=126) from None
+    except OSError as exc:
+        raise UserError(f"cannot run {argv[0]}: {exc.strerror}", status=126) from None

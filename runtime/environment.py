@@ -1,0 +1,272 @@
+"""The environment an app's processes get, and where each value came from.
+
+Layers, lowest first (a later layer wins):
+
+1. defaults: PYTHONUNBUFFERED=1, so Python output shows up at once;
+2. `env.py` in the app root: the variables it sets, collected by running it in a separate
+   interpreter (never imported here), the way Django's `if os.path.isfile('env.py'): import env`
+   would run it;
+3. `.env` files (python-dotenv syntax), in the order given;
+4. the real environment of `runtime` (with `--override`, layers 3 and 4 swap);
+5. for a built slug, HOME set to the app root and `.profile.d/*.sh` sourced by bash on top of
+   all of the above, as the platform does at dyno start;
+6. per-process values injected by the runner: PORT and DYNO (see runtime.formation).
+"""
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+from dotenv import dotenv_values
+from dotenv.parser import parse_stream
+
+from runtime.errors import UserError
+
+DEFAULTS = {"PYTHONUNBUFFERED": "1"}
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # what shells, systemd and supervisord accept
+ENV_PY_TIMEOUT = 30
+PROFILE_D_TIMEOUT = 30
+
+# Run by a separate interpreter in the app root: stdout is kept for the report, anything env.py
+# prints goes to stderr.
+ENV_PY_COLLECTOR = """\
+import json, os
+report = os.fdopen(os.dup(1), "w")
+os.dup2(2, 1)
+before = dict(os.environ)
+import env
+json.dump({k: [v, k in before] for k, v in os.environ.items() if before.get(k) != v}, report)
+"""
+
+# Prints one snapshot before the scripts and one after each: the script's name, then the
+# environment (`env -0`: NUL-terminated entries), then an empty field.
+PROFILE_D_SNAPSHOTS = """\
+snapshot() { env -0; printf '\\0'; }
+printf '\\0'; snapshot
+for script in .profile.d/*.sh; do
+  [ -f "$script" ] || continue
+  printf '%s\\0' "$script"
+  . "$script" >&2
+  snapshot
+done
+"""
+SHELL_BOOKKEEPING = {"_", "SHLVL", "PWD", "OLDPWD"}
+# What a dyno does before a process's command; exported processes start with it.
+SOURCE_PROFILE_D = 'for script in .profile.d/*.sh; do [ -f "$script" ] && . "$script"; done; '
+
+
+@dataclass
+class Setting:
+    value: str
+    source: str
+    overrides: list = field(default_factory=list)  # sources of lower layers this value beat
+
+
+class Environment:
+    def __init__(self):
+        self.settings = {}  # name -> Setting
+        self.warnings = []  # messages worth showing before processes start
+
+    def set(self, name, value, source):
+        previous = self.settings.get(name)
+        overrides = [*previous.overrides, previous.source] if previous else []
+        self.settings[name] = Setting(value, source, overrides)
+
+    def unset(self, name):
+        self.settings.pop(name, None)
+
+    def values(self):
+        return {name: setting.value for name, setting in self.settings.items()}
+
+    def get(self, name):
+        return self.settings.get(name)
+
+
+@dataclass
+class EnvFile:
+    """One `.env` file as python-dotenv reads it, with the line of every value."""
+
+    path: str
+    lines: dict = field(default_factory=dict)  # name -> line of its last assignment
+    values: dict = field(default_factory=dict)  # name -> value, once every statement parses
+    errors: list = field(default_factory=list)  # (line, text) of statements that do not parse
+    bare: list = field(default_factory=list)  # (line, name) of `NAME` lines without `=`
+    duplicates: list = field(default_factory=list)  # (line, name, first line)
+
+    def source(self, name):
+        return f"{self.path}:{self.lines[name]}"
+
+
+def read_env_file(path):
+    """Parse a .env file with python-dotenv, keeping line numbers for messages."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            # python-dotenv 1.2 loses the first key after a byte order mark
+            text = file.read().removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+                        f"{exc.start}): save it as UTF-8") from None
+    except OSError as exc:
+        raise UserError(f"cannot read env file {path}: {exc.strerror}") from None
+    env_file = EnvFile(path)
+    lines = env_file.lines
+    for binding in parse_stream(io.StringIO(text)):
+        statement = binding.original.string
+        # A statement's text can start with the blank lines before it: count from its first word.
+        blank_lines = statement[:len(statement) - len(statement.lstrip())].count("\n")
+        line = binding.original.line + blank_lines
+        if binding.error:
+            env_file.errors.append((line, statement.strip()))
+        elif binding.key is None:  # a comment or blank line
+            continue
+        elif binding.value is None:
+            env_file.bare.append((line, binding.key))
+        else:
+            if binding.key in lines:
+                env_file.duplicates.append((line, binding.key, lines[binding.key]))
+            lines[binding.key] = line
+    if not env_file.errors:  # python-dotenv would log its own, line-less, message for each error
+        resolved = dotenv_values(stream=io.StringIO(text), interpolate=True)
+        env_file.values = {name: resolved[name] for name in lines}
+    return env_file
+
+
+def load_env_file(path):
+    """A .env file that must be usable: a statement python-dotenv cannot parse is an error."""
+    env_file = read_env_file(path)
+    if env_file.errors:
+        found = "\n  ".join(f"{path}:{line}: cannot parse `{text}`"
+                            for line, text in env_file.errors)
+        raise UserError(f"the env file {path} is invalid:\n  {found}\n"
+                        "Write each variable as NAME=value; quote values that contain spaces or "
+                        "`#` (NAME=\"a value\"), and close every quote.")
+    for name, value in env_file.values.items():
+        if "\0" in value:
+            raise UserError(f"{env_file.source(name)}: the value of {name} contains a NUL byte, "
+                            "which no process environment can hold: remove it")
+    return env_file
+
+
+def app_path(app_dir, name):
+    """How messages and sources name a file of the app: `env.py`, or `myapp/env.py`."""
+    return os.path.normpath(os.path.join(app_dir, name))
+
+
+def collect_env_py(app_dir, environ):
+    """Run `env.py` from the app root in a separate interpreter.
+
+    Returns {name: (value, was_already_set)} for every variable it set or changed.
+    """
+    path = app_path(app_dir, "env.py")
+    try:
+        result = subprocess.run([sys.executable, "-B", "-c", ENV_PY_COLLECTOR], cwd=app_dir,
+                                env=environ, stdin=subprocess.DEVNULL, capture_output=True,
+                                timeout=ENV_PY_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise UserError(f"{path} did not finish within {ENV_PY_TIMEOUT} s: it should only set "
+                        "variables (os.environ.setdefault(...)), not wait for anything") from None
+    errors = result.stderr.decode(errors="replace")
+    if result.returncode != 0:
+        raise UserError(f"{path} failed (exit code {result.returncode}) while runtime collected "
+                        "the variables it sets; fix it or remove it. Its output:\n"
+                        + errors.rstrip())
+    sys.stderr.write(errors)
+    return {name: tuple(entry) for name, entry in json.loads(result.stdout).items()}
+
+
+def source_profile_d(app_dir, environ):
+    """Source `.profile.d/*.sh` with bash like the platform does; return the changes they make.
+
+    Returns [(script, name, value or None when unset)] in the order they happened.
+    """
+    try:
+        result = subprocess.run(["bash", "-c", PROFILE_D_SNAPSHOTS], cwd=app_dir, env=environ,
+                                stdin=subprocess.DEVNULL, capture_output=True,
+                                timeout=PROFILE_D_TIMEOUT)
+    except FileNotFoundError:
+        raise UserError(f"{app_path(app_dir, '.profile.d')} needs bash to be sourced, and bash is "
+                        "not installed: install it (apt-get install bash)") from None
+    except subprocess.TimeoutExpired:
+        raise UserError(f"sourcing {app_path(app_dir, '.profile.d/*.sh')} did not finish within "
+                        f"{PROFILE_D_TIMEOUT} s: these scripts should only set variables") from None
+    sys.stderr.write(result.stderr.decode(errors="replace"))
+    # Snapshots end with an empty field, so "\0\0" separates them; anything after the last
+    # separator is a script that stopped the shell before its snapshot.
+    *snapshots, unfinished = result.stdout.split(b"\0\0")
+    if unfinished or result.returncode != 0:
+        script = os.fsdecode(unfinished.split(b"\0")[0]) or ".profile.d/*.sh"
+        raise UserError(f"{app_path(app_dir, script)} stopped the shell (exit code "
+                        f"{result.returncode}) while it was being sourced: profile scripts must "
+                        "set variables only, never call `exit` or fail")
+    changes, previous = [], None
+    for record in snapshots:
+        script, *entries = os.fsdecode(record).split("\0")
+        snapshot = dict(entry.partition("=")[::2] for entry in entries)
+        if previous is not None:
+            for name in (snapshot.keys() | previous.keys()) - SHELL_BOOKKEEPING:
+                if snapshot.get(name) != previous.get(name):
+                    changes.append((script, name, snapshot.get(name)))
+        previous = snapshot
+    return changes
+
+
+def load(app_dir, env_files, override=False, environ=None, profile_d=True):
+    """Build the Environment for the app in `app_dir`.
+
+    `env_files`: [(path, required)]; a missing required file is an error, a missing optional
+    one (the default `.env`) is skipped. `environ` replaces the real environment (os.environ);
+    `profile_d=False` leaves .profile.d scripts out.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    env = Environment()
+    for name, value in DEFAULTS.items():
+        env.set(name, value, "default")
+
+    env_py = app_path(app_dir, "env.py")
+    if os.path.isfile(env_py):
+        for name, (value, was_set) in collect_env_py(app_dir, environ).items():
+            env.set(name, value, env_py)
+            if was_set:
+                env.warnings.append(
+                    f"{env_py} replaces {name}, which is already set: Django's `import env` would "
+                    f"override the real value too; use os.environ.setdefault({name!r}, ...)")
+
+    files = []
+    for path, required in env_files:
+        if not os.path.exists(path) and not required:
+            continue
+        if not os.path.isfile(path):
+            raise UserError(f"env file {path} does not exist or is not a file: create it, or drop "
+                            "the -e option that names it")
+        files.append(load_env_file(path))
+
+    def apply_files():
+        for env_file in files:
+            for name, value in env_file.values.items():
+                env.set(name, value, env_file.source(name))
+
+    def apply_real_environment():
+        for name, value in environ.items():
+            env.set(name, value, "environment")
+
+    if override:
+        apply_real_environment()
+        apply_files()
+    else:
+        apply_files()
+        apply_real_environment()
+
+    if profile_d and os.path.isdir(os.path.join(app_dir, ".profile.d")):
+        # A built slug runs with HOME at its root, as on the platform: its scripts find the
+        # slug's Python through HOME, and tools keep their state there (gunicorn's socket).
+        env.set("HOME", os.path.abspath(app_dir), "runtime (a slug's HOME is its root, as on the platform)")
+        for script, name, value in source_profile_d(app_dir, env.values()):
+            if value is None:
+                env.unset(name)
+            else:
+                env.set(name, value, app_path(app_dir, script))
+    return env

@@ -1,0 +1,126 @@
+"""Procfile parsing: strict, line-numbered, order-preserving.
+
+Grammar (the common ground of Heroku, foreman and honcho): blank lines and lines whose first
+non-space character is `#` are skipped; every other line is `name: command` with a name of
+letters, digits, `_` and `-`. Unlike honcho, which silently drops lines it cannot read, a
+malformed line, a duplicate name or an empty Procfile is an error naming the line.
+Commands are kept verbatim for the shell: no `$VAR` substitution here.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from runtime.errors import UserError
+
+ENTRY = re.compile(r"^\s*(?P<name>[^:\s]+)\s*:\s*(?P<command>.*?)\s*$")
+VALID_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+# Kubernetes object names and the CNB Procfile spec accept RFC 1123 labels only.
+KUBERNETES_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+EXAMPLE = "web: gunicorn mysite.wsgi"
+
+
+@dataclass
+class Entry:
+    name: str
+    command: str
+    line: int
+
+
+@dataclass
+class Problem:
+    """One finding about a Procfile line; `line` is None for the file as a whole."""
+
+    line: int | None
+    message: str
+    fix: str
+
+
+@dataclass
+class Procfile:
+    path: str
+    entries: dict = field(default_factory=dict)  # name -> Entry, in file order
+    errors: list = field(default_factory=list)  # Problems that make the Procfile unusable
+    warnings: list = field(default_factory=list)  # Problems worth fixing, not fatal
+
+    def names(self):
+        return list(self.entries)
+
+    def position(self, name):
+        """Index of the type in the Procfile: the stable basis of its port numbers."""
+        return self.names().index(name)
+
+    def where(self, problem):
+        return f"{self.path}:{problem.line}" if problem.line else self.path
+
+
+def kubernetes_name(name):
+    """The name Kubernetes and the CNB Procfile spec would use instead of `name`."""
+    return name.lower().replace("_", "-").strip("-")[:63].rstrip("-")
+
+
+def parse(text, path="Procfile"):
+    """Parse Procfile text into a Procfile holding its entries, errors and warnings."""
+    procfile = Procfile(path)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = ENTRY.match(line)
+        if not match:
+            procfile.errors.append(Problem(
+                number, f"expected `name: command`, found `{line.strip()}`",
+                f"write the line as `{EXAMPLE}`, or start it with `#` to make it a comment"))
+            continue
+        name, command = match["name"], match["command"]
+        if not VALID_NAME.match(name):
+            suggestion = kubernetes_name(re.sub("[^A-Za-z0-9_-]", "-", name)) or "web"
+            procfile.errors.append(Problem(
+                number, f"process type `{name}` may only contain letters, digits, `_` and `-`",
+                f"rename it, e.g. `{suggestion}`"))
+        elif not command:
+            procfile.errors.append(Problem(
+                number, f"process type `{name}` has no command",
+                f"add the command after the colon, e.g. `{EXAMPLE}`"))
+        elif name in procfile.entries:
+            first = procfile.entries[name].line
+            procfile.errors.append(Problem(
+                number, f"duplicate process type `{name}` (first defined on line {first})",
+                "keep one of the two lines, or rename one of them"))
+        else:
+            procfile.entries[name] = Entry(name, command, number)
+            if not KUBERNETES_NAME.match(name):
+                normal = kubernetes_name(name)
+                procfile.warnings.append(Problem(
+                    number, f"process type `{name}` is not a valid Kubernetes name "
+                    "(lowercase letters, digits and `-`, at most 63 characters); "
+                    f"Kubernetes and Cloud Native Buildpacks would call it `{normal}`",
+                    f"rename it to `{normal}` to keep one name everywhere"))
+    if not procfile.entries and not procfile.errors:
+        procfile.errors.append(Problem(None, "no processes defined",
+                                       f"add one `name: command` line, e.g. `{EXAMPLE}`"))
+    return procfile
+
+
+def read(path):
+    """Read and parse the Procfile at `path`; raise UserError when it is missing or unreadable."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+    except FileNotFoundError:
+        raise UserError(f"no Procfile at {path}: create one with a line like `{EXAMPLE}`, "
+                        "or point to it with -f PROCFILE") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+                        f"{exc.start}): save it as UTF-8") from None
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+    return parse(text, path)
+
+
+def load(path):
+    """Read a Procfile that must be usable: any error stops here, with every error listed."""
+    procfile = read(path)
+    if procfile.errors:
+        lines = [f"{procfile.where(p)}: {p.message}: {p.fix}" for p in procfile.errors]
+        raise UserError("the Procfile is invalid:\n  " + "\n  ".join(lines))
+    return procfile

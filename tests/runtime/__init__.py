@@ -1,0 +1,1 @@
+"""Tests of the Procfile runtime: `runtime start`, `run`, `release`, `config`, `export`, `check`."""

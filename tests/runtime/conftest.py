@@ -1,0 +1,38 @@
+"""Fixtures for runtime tests; the helpers they use are in helpers.py."""
+
+import os
+import signal
+import textwrap
+
+import pytest
+
+from tests.runtime.helpers import PYTHON
+
+
+@pytest.fixture
+def app(tmp_path):
+    """A function writing files into a fresh app directory and returning its path:
+    app({"Procfile": "web: ...", ".env": "..."}); `{python}` in a file stands for this Python."""
+    root = tmp_path / "app"
+    root.mkdir()
+
+    def write(files):
+        for name, text in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text).replace("{python}", PYTHON))
+        return root
+
+    return write
+
+
+@pytest.fixture
+def reap():
+    """Collects pids a test leaves behind (honcho's orphans) and kills them afterwards."""
+    pids = []
+    yield pids
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

@@ -1,0 +1,112 @@
+"""Helpers for runtime tests: run `runtime` (and honcho) as real processes and read what they print."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+
+PYTHON = sys.executable
+RUNTIME = [PYTHON, "-m", "runtime"]
+HONCHO = [PYTHON, "-m", "honcho"]
+PREFIX = re.compile(r"^\d\d:\d\d:\d\d (?P<name>\S+) +\| (?P<text>.*)$")
+
+
+def clean_env(**extra):
+    """A small, predictable environment: no PORT, colour or Python settings from the caller."""
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8"}
+    env.update(extra)
+    return env
+
+
+def runtime(*args, cwd, env=None, input=None, timeout=30):
+    """Run `runtime ARGS` to completion; returns the CompletedProcess (text)."""
+    return subprocess.run([*RUNTIME, *args], cwd=cwd, env=env or clean_env(), input=input,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def honcho(*args, cwd, env=None, timeout=30):
+    return subprocess.run([*HONCHO, *args], cwd=cwd, env=env or clean_env(), capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def process_lines(stdout):
+    """[(name, text)] of prefixed output lines."""
+    return [(m["name"], m["text"]) for m in map(PREFIX.match, stdout.splitlines()) if m]
+
+
+def pid_gone(pid):
+    """True when `pid` no longer runs (a zombie counts as gone: it cannot do anything)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return "\nState:\tZ" in status.read()
+    except FileNotFoundError:
+        return True
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Running:
+    """A `runtime` (or honcho) started in the background; its output collected as it comes."""
+
+    def __init__(self, command, cwd, env=None, **popen_args):
+        self.popen = subprocess.Popen(command, cwd=cwd, env=env or clean_env(), text=True,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen_args)
+        self.lines = []
+        self.errors = []
+        self._changed = threading.Condition()
+        self._readers = [threading.Thread(target=self._collect, args=(stream, store), daemon=True)
+                         for stream, store in ((self.popen.stdout, self.lines),
+                                               (self.popen.stderr, self.errors))]
+        for reader in self._readers:
+            reader.start()
+
+    @classmethod
+    def runtime(cls, *args, cwd, env=None):
+        return cls([*RUNTIME, *args], cwd, env)
+
+    def _collect(self, stream, store):
+        for line in stream:
+            with self._changed:
+                store.append(line.rstrip("\n"))
+                self._changed.notify_all()
+
+    def wait_for(self, pattern, timeout=10, count=1):
+        """Wait until `count` stdout lines match `pattern`; return the matches."""
+        regex = re.compile(pattern)
+
+        def matches():
+            return [m for m in map(regex.search, self.lines) if m]
+
+        with self._changed:
+            ok = self._changed.wait_for(lambda: len(matches()) >= count, timeout)
+            found = matches()
+        assert ok, f"no {count} line(s) matching {pattern!r} within {timeout} s:\n{self.stdout}"
+        return found
+
+    def send(self, number):
+        self.popen.send_signal(number)
+
+    def finish(self, timeout=15):
+        """Wait for the exit; returns the exit status."""
+        try:
+            status = self.popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            raise
+        for reader in self._readers:
+            reader.join(5)
+        return status
+
+    @property
+    def stdout(self):
+        return "\n".join(self.lines)
+
+    @property
+    def stderr(self):
+        return "\n".join(self.errors)
