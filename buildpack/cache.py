@@ -4,8 +4,11 @@ Each unit is a folder plus a metadata file written last and deleted first, so th
 exists only while the folder is complete: a build killed at any moment leaves a unit that
 the next build either uses or discards, never a half-written one it trusts.
 
-Restore is a rename (instant on one filesystem); save is a hard-link copy, made next to the
-unit and renamed into place.
+Restoring and saving are hard-link copies (made beside the unit and renamed into place when
+saving). A restore leaves the unit as it was, so a build that fails or is killed after it
+keeps the cache. Installers and Python replace files rather than rewrite them, so the build
+never changes a cached file through its link; a hook that edits an installed file in place
+would.
 """
 
 import json
@@ -39,18 +42,6 @@ class Unit:
     def discard(self):
         self.metadata_file.unlink(missing_ok=True)
         shutil.rmtree(self.folder, ignore_errors=True)
-
-    def restore(self, dest):
-        """Move the unit's folder to `dest`; the unit is empty afterwards."""
-        self.metadata_file.unlink(missing_ok=True)
-        dest = Path(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(dest, ignore_errors=True)
-        try:
-            os.rename(self.folder, dest)
-        except OSError:  # another filesystem
-            shutil.copytree(self.folder, dest, symlinks=True)
-            shutil.rmtree(self.folder, ignore_errors=True)
 
     def link_to(self, dest):
         """Put a hard-link copy of the unit's folder at `dest`; the unit stays as it is."""

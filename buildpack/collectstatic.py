@@ -15,6 +15,7 @@ import secrets
 from buildpack import collectstatic_failures, config_vars, django_settings, messages, static_cache
 from buildpack.output import BuildError, detail, hide, note, step, warning
 
+PROBE = ["help", "collectstatic"]  # fails with "Unknown command" without staticfiles
 COMMAND = ["collectstatic", "--noinput"]
 _URL_PASSWORD = re.compile(r"(://[^/:@]*:)[^/@]*@")
 
@@ -29,19 +30,19 @@ def run(ctx, project):
         note(messages.collectstatic_without_manage_py())
         return
 
-    facts, changes = static_cache.reuse(ctx)
+    facts, not_reused = static_cache.reuse(ctx)
     if facts is not None:
         step("Reusing the static files of the last build: nothing collectstatic reads has changed")
         _warn(facts, collectstatic_skipped=False)
         return
     step("Running python manage.py collectstatic --noinput")
-    if changes:
-        shown = ", ".join(changes[:3]) + (f" and {len(changes) - 3} more" if len(changes) > 3 else "")
-        detail(f"Changed since the last build: {shown}")
+    if not_reused:
+        detail(f"Not reusing the static files of the last build: {not_reused}.")
     env = _environment(ctx, announce=True)
-    probe = _manage_py(ctx, project, ["help", "collectstatic"], env, show=False)
-    if probe.report.get("staticfiles") is False:  # Django said "Unknown command"
+    probe = _manage_py(ctx, project, PROBE, env, show=False)
+    if probe.report.get("staticfiles") is False:
         note(messages.staticfiles_not_installed())
+        _warn(probe.report, collectstatic_skipped=False)
         return
     if probe.status:
         detail(probe.output)
@@ -58,7 +59,7 @@ def run(ctx, project):
 
 def _facts_without_collectstatic(ctx, project):
     """The settings facts when collectstatic is off: from Django, else from the settings' text."""
-    probe = _manage_py(ctx, project, ["help", "collectstatic"], _environment(ctx), show=False)
+    probe = _manage_py(ctx, project, PROBE, _environment(ctx), show=False)
     if probe.status == 0 or probe.report.get("staticfiles") is False:
         return probe.report
     last_line = (probe.output.strip().splitlines() or [f"exit status {probe.status}"])[-1]

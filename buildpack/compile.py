@@ -80,7 +80,12 @@ def _steps(ctx):
     ctx.python = slug.python_home(ctx.build_dir) / "bin" / f"python{ctx.interpreter.version[0]}.{ctx.interpreter.version[1]}"
     ctx.site_packages = slug.site_packages(ctx.build_dir)
 
-    fingerprint = dependencies.install(ctx, installer, manifest, previous_fingerprint)
+    fingerprint, installed = dependencies.install(ctx, installer, manifest, previous_fingerprint)
+    if installed:
+        # Saved before the steps that run the app's code, so that their failing keeps it.
+        step("Saving cache")
+        environment.save(slug.python_home(ctx.build_dir), {
+            **_environment_key(ctx, installer), "requirements": fingerprint})
     release.write(ctx.build_dir, project)
     django_build.run(ctx, project)
 
@@ -88,10 +93,6 @@ def _steps(ctx):
     if os.environ.get("BUILDPACK_DIR"):
         profile_d.write_export(os.environ["BUILDPACK_DIR"], ctx.build_dir)
     hooks.run(ctx, "post_compile", ctx.config_env())
-
-    step("Saving cache")
-    environment.save(slug.python_home(ctx.build_dir), {
-        **_environment_key(ctx, installer), "requirements": fingerprint})
 
 
 def _refuse_committed_environments(build_dir):
@@ -141,7 +142,7 @@ def _restore_or_install_python(ctx, environment, installer):
                    for key, value in wanted.items() if cached.get(key) != value]
         if not reasons:
             step("Restoring cache")
-            environment.restore(slug.python_home(ctx.build_dir))
+            environment.link_to(slug.python_home(ctx.build_dir))
             detail(f"Using cached install of Python {ctx.python_version}")
             return cached.get("requirements")
         step("Discarding cache since:")

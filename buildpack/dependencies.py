@@ -34,14 +34,15 @@ def choose_installer(ctx):
 
 
 def install(ctx, installer, manifest, previous_fingerprint):
-    """Sync the slug's Python to the app's manifest; returns the fingerprint to cache."""
+    """Sync the slug's Python to the app's manifest; returns (the fingerprint to cache,
+    whether the installer ran)."""
     lock, inputs = _prepare(ctx, manifest, installer)
     hide(ctx.config[name] for name in requirements.variables(inputs) if name in ctx.config)
     fingerprint = _fingerprint(ctx, installer, manifest, inputs)
     always = requirements.has_local_or_vcs(inputs)
     if fingerprint == previous_fingerprint and not always:
         step(f"Dependencies unchanged since the last build: nothing to install ({manifest.path})")
-        return fingerprint
+        return fingerprint, False
 
     # A path relative to the build folder (the installer runs there) keeps the log readable.
     lock = lock.relative_to(ctx.build_dir) if lock.is_relative_to(ctx.build_dir) else lock
@@ -53,7 +54,7 @@ def install(ctx, installer, manifest, previous_fingerprint):
         raise BuildError(install_failures.explain(log, installer.name, ctx.build_dir))
     relocate.scripts(ctx.python.parent, ctx.python.name)
     relocate.editable_installs(ctx.site_packages, ctx.build_dir)
-    return fingerprint
+    return fingerprint, True
 
 
 def _prepare(ctx, manifest, installer):

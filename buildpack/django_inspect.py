@@ -99,7 +99,7 @@ def _settings_facts(settings):
         "secret_key_from": next((name for name in ("SECRET_KEY", "DJANGO_SECRET_KEY")
                                  if settings.SECRET_KEY and settings.SECRET_KEY == os.environ.get(name)),
                                 "settings" if settings.SECRET_KEY else None),
-        "database": {"engine": database.get("ENGINE"), "host": database.get("HOST")},
+        "database": {"engine": database.get("ENGINE"), "name": str(database.get("NAME"))},
         "storages_have_default": "default" in getattr(settings, "STORAGES", {"default": None}),
         "staticfiles_storage_setting": (settings.STATICFILES_STORAGE
                                         if settings.is_overridden("STATICFILES_STORAGE") else None),

@@ -2,7 +2,7 @@
 
 Settings can't be read reliably from their text (manage.py may edit sys.path, settings import
 other modules and read the environment), so manage.py runs through `django_inspect.py`,
-which reports what Django saw. One start-up serves both the check and the command itself.
+which reports what Django saw when the command exits: learning it costs no start-up of its own.
 """
 
 import json
@@ -51,7 +51,7 @@ def static_warnings(facts, collectstatic_skipped):
               and middleware.index(WHITENOISE_MIDDLEWARE) < middleware.index(SECURITY_MIDDLEWARE)):
             found.append(messages.whitenoise_above_security())
     legacy = facts.get("staticfiles_storage_setting")
-    if legacy and django_version(facts) >= (5, 1):
+    if legacy and _django_version(facts) >= (5, 1):
         found.append(messages.staticfiles_storage_ignored(facts["django"], legacy))
     if facts.get("storages_have_default") is False:
         found.append(messages.storages_without_default())
@@ -69,6 +69,6 @@ def facts_from_text(build_dir, project):
     return {"manifest": "ManifestStaticFilesStorage" in text}
 
 
-def django_version(facts):
+def _django_version(facts):
     match = re.match(r"(\d+)\.(\d+)", facts.get("django") or "")
     return (int(match[1]), int(match[2])) if match else (0, 0)

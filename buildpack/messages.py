@@ -543,7 +543,7 @@ def missing_environment_variable(name):
     return Message(
         f"collectstatic failed since the settings need the environment variable {name}.",
         f"{name} is not set during the build. Set it as a config var (config vars are visible to\n"
-        f"the build), or give it a default in the settings: os.environ.get({name!r}, \"...\").",
+        f"the build), or give it a default in the settings: os.environ.get(\"{name}\", \"...\").",
     )
 
 

@@ -29,7 +29,8 @@ if [ -z "${WEB_CONCURRENCY:-}" ]; then
   _memory=$(awk '/^MemTotal:/ {printf "%d", $2 * 1024}' /proc/meminfo 2>/dev/null)
   _cores=$(nproc 2>/dev/null || echo 1)
   _lower() {  # _lower VAR VALUE: VAR = min(VAR, VALUE), ignoring "max", "-1" and garbage
-    case "$2" in ''|*[!0-9]*) return ;; esac
+    # `return 0`: a bare return passes on a failed $(...) argument's status, ending `set -e` shells.
+    case "$2" in ''|*[!0-9]*) return 0 ;; esac
     if [ -z "${!1}" ] || [ "$2" -lt "${!1}" ]; then printf -v "$1" %s "$2"; fi
   }
   _quota_cores() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" != max ] && [ "$1" -gt 0 ] 2>/dev/null && echo $(( ($1 + $2 - 1) / $2 )); }

@@ -9,6 +9,9 @@ from. The cache keeps STATIC_ROOT with a digest of each of those files and of ev
 those folders, plus the Python version and the config vars. The next build recomputes the
 digests of the same paths, without starting Django, and hard-links the output back when
 they all match. Any change, a new static file included, runs collectstatic again.
+
+Hard links make saving and restoring cheap; the price is that a later step editing a collected
+file in place (rather than replacing it) would edit the cached copy too.
 """
 
 import hashlib
@@ -22,26 +25,29 @@ FORMAT = 1  # bump when the metadata changes meaning
 
 
 def reuse(ctx):
-    """(the facts the cached output was made with, []) after restoring it, or (None, what
-    changed since it was made: [] when there is nothing to compare with)."""
+    """(the facts the cached output was made with, None) after restoring it, or (None, why it
+    can't be reused; None when there is nothing to reuse)."""
     unit = cache.Unit(ctx.cache_dir, "static")
     cached = unit.metadata()
     if cached is None or cached.get("format") != FORMAT:
-        return None, []
+        return None, None
     output = ctx.build_dir / cached["output"]
     if output.exists():
-        return None, [f"{cached['output']} exists before collectstatic (committed to the app?)"]
+        return None, f"{cached['output']} is in the app already"
     changes = _changes(cached, _state(ctx, cached["files"], cached["folders"]))
     if changes:
-        return None, changes
+        more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+        return None, f"{', '.join(changes[:3])}{more} changed"
     unit.link_to(output)
-    return cached["facts"], []
+    return cached["facts"], None
 
 
 def save(ctx, report, facts):
     """Keep the output of a collectstatic run for the next build; returns why it can't be
     kept, or None."""
     build_dir = ctx.build_dir
+    if report.get("error"):
+        return f"the settings could not be inspected ({report['error']})"
     output = report.get("static_output")
     if not output:
         return f"the static files storage ({report.get('staticfiles_backend')}) isn't a folder of this build"

@@ -204,6 +204,7 @@ def test_static_check_fails_when_the_compressed_files_are_missing(builder, tmp_p
     slug = build_and_move(builder, tmp_path, "uncompressed")
     for compressed in list(slug.glob("staticfiles/**/*.br")) + list(slug.glob("staticfiles/**/*.gz")):
         compressed.unlink()
+    assert runtime("release", str(slug)).returncode == 0  # SQLite, so that the worker runs
     started = Started(slug, {})
     try:
         wait_for_http(started.url + "/static/visits/site.css", process=started.process)

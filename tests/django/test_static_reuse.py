@@ -1,0 +1,130 @@
+"""The slug serves collectstatic's output through WhiteNoise, and a rebuild reuses that output
+when nothing collectstatic reads has changed (a changed CSS file is collected again)."""
+
+import contextlib
+import gzip
+import json
+import os
+import shutil
+import signal
+import subprocess
+import urllib.error
+import urllib.request
+
+import pytest
+import yaml
+
+from tests import apps
+from tests.conftest import build_env, free_port, run_bin, wait_for_http
+
+REQUIREMENTS = "django\ngunicorn\nwhitenoise[brotli]\n"
+CSS = "".join(f".rule-{n} {{ color: #123456; margin: {n}px; }}\n" for n in range(200))
+IMMUTABLE = "max-age=315360000, public, immutable"
+
+
+@pytest.fixture(scope="module")
+def app_dir(tmp_path_factory):
+    return apps.django_app(tmp_path_factory.mktemp("app"), requirements=REQUIREMENTS,
+                           extra_settings='STATICFILES_DIRS = [BASE_DIR / "static"]\n',
+                           files={"static/css/site.css": CSS})
+
+
+@pytest.fixture(scope="module")
+def first(builder, app_dir):
+    result = builder.compile(app_dir)
+    assert result.returncode == 0, result.log
+    return result
+
+
+@pytest.fixture(scope="module")
+def second(builder, app_dir, first):
+    result = builder.compile(app_dir)
+    assert result.returncode == 0, result.log
+    return result
+
+
+@pytest.fixture(scope="module")
+def changed(builder, app_dir, second, tmp_path_factory):
+    edited = tmp_path_factory.mktemp("edited") / "app"
+    shutil.copytree(app_dir, edited)
+    (edited / "static/css/site.css").write_text(CSS + ".added { color: red; }\n")
+    result = builder.compile(edited)
+    assert result.returncode == 0, result.log
+    return result
+
+
+def hashed(slug, name):
+    return json.loads((slug / "staticfiles/staticfiles.json").read_text())["paths"][name]
+
+
+@contextlib.contextmanager
+def serving(slug):
+    """The slug's default web process (gunicorn), started as a host would; yields its URL."""
+    web = yaml.safe_load(run_bin("release", slug).stdout)["default_process_types"]["web"]
+    port = free_port()
+    script = 'for f in "$HOME"/.profile.d/*.sh; do . "$f"; done; cd "$HOME"; exec ' + web
+    server = subprocess.Popen(["bash", "-c", script], env=build_env(HOME=str(slug), PORT=str(port)),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_http(url + "/", process=server)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def fetch(url, encoding):
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.headers, response.read()
+
+
+@pytest.mark.slow
+def test_slug_serves_hashed_compressed_static_files_through_whitenoise(first):
+    static = first.build_dir / "staticfiles"
+    name = hashed(first.build_dir, "css/site.css")
+    assert name != "css/site.css"
+    with serving(first.build_dir) as url:
+        status, headers, body = fetch(f"{url}/static/{name}", "br")
+        assert (status, headers["Content-Encoding"], headers["Cache-Control"]) == (200, "br", IMMUTABLE)
+        assert headers["Vary"] == "Accept-Encoding"
+        assert body == (static / f"{name}.br").read_bytes()
+
+        status, headers, body = fetch(f"{url}/static/{name}", "gzip")
+        assert (status, headers["Content-Encoding"], headers["Cache-Control"]) == (200, "gzip", IMMUTABLE)
+        assert gzip.decompress(body).decode() == CSS
+
+        admin = hashed(first.build_dir, "admin/css/base.css")
+        status, headers, _ = fetch(f"{url}/static/{admin}", "gzip, deflate, br")
+        assert (status, headers["Content-Encoding"]) == (200, "br")
+
+
+def test_rebuild_without_static_changes_reuses_the_output(first, second):
+    assert ("-----> Reusing the static files of the last build: nothing collectstatic reads has "
+            "changed") in second.stdout
+    assert "manage.py collectstatic" not in second.stdout
+    files = sorted(str(p.relative_to(first.build_dir / "staticfiles"))
+                   for p in (first.build_dir / "staticfiles").rglob("*"))
+    assert sorted(str(p.relative_to(second.build_dir / "staticfiles"))
+                  for p in (second.build_dir / "staticfiles").rglob("*")) == files
+    name = hashed(second.build_dir, "css/site.css")
+    assert name == hashed(first.build_dir, "css/site.css")
+    for suffix in ("", ".gz", ".br"):
+        assert ((second.build_dir / "staticfiles" / f"{name}{suffix}").read_bytes()
+                == (first.build_dir / "staticfiles" / f"{name}{suffix}").read_bytes())
+
+
+@pytest.mark.slow
+def test_changed_css_is_collected_again_and_its_new_hash_served(first, changed):
+    assert "-----> Running python manage.py collectstatic --noinput" in changed.stdout
+    assert "       Not reusing the static files of the last build: static/css/site.css changed." in changed.stdout
+    old, new = hashed(first.build_dir, "css/site.css"), hashed(changed.build_dir, "css/site.css")
+    assert old != new
+    with serving(changed.build_dir) as url:
+        status, headers, body = fetch(f"{url}/static/{new}", "gzip")
+        assert (status, headers["Cache-Control"]) == (200, IMMUTABLE)
+        assert gzip.decompress(body).decode().endswith(".added { color: red; }\n")
+        with pytest.raises(urllib.error.HTTPError) as gone:
+            fetch(f"{url}/static/{old}", "gzip")
+        assert gone.value.code == 404
