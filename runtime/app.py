@@ -92,7 +92,7 @@ class App:
         """The app's own configuration: defaults, env.py and .env files, without the real
         environment of this shell or what .profile.d scripts would compute on this machine."""
         return self._warned(environment.load(self.root, self.env_files, environ={},
-                                             profile_d=False))
+                                             profile_d=False, local=False))
 
     @staticmethod
     def _warned(env):

@@ -2,7 +2,8 @@
 
 Layers, lowest first (a later layer wins):
 
-1. defaults: PYTHONUNBUFFERED=1, so Python output shows up at once;
+1. defaults: PYTHONUNBUFFERED=1, so Python output shows up at once, and for a run on this
+   machine SECURE_SSL_REDIRECT=False, since it serves plain HTTP;
 2. `env.py` in the app root: the variables it sets, collected by running it in a separate
    interpreter (never imported here), the way Django's `if os.path.isfile('env.py'): import env`
    would run it;
@@ -27,6 +28,9 @@ from dotenv.parser import parse_stream
 from runtime.errors import UserError
 
 DEFAULTS = {"PYTHONUNBUFFERED": "1"}
+# A local run serves plain HTTP: apps that redirect to HTTPS unless told otherwise (the
+# SECURE_SSL_REDIRECT convention of docs/contract.md) are told otherwise.
+LOCAL_DEFAULTS = {"SECURE_SSL_REDIRECT": "False"}
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # what shells, systemd and supervisord accept
 ENV_PY_TIMEOUT = 30
 PROFILE_D_TIMEOUT = 30
@@ -214,16 +218,17 @@ def source_profile_d(app_dir, environ):
     return changes
 
 
-def load(app_dir, env_files, override=False, environ=None, profile_d=True):
+def load(app_dir, env_files, override=False, environ=None, profile_d=True, local=True):
     """Build the Environment for the app in `app_dir`.
 
     `env_files`: [(path, required)]; a missing required file is an error, a missing optional
     one (the default `.env`) is skipped. `environ` replaces the real environment (os.environ);
-    `profile_d=False` leaves .profile.d scripts out.
+    `profile_d=False` leaves .profile.d scripts out; `local=False` leaves out the defaults of
+    a run on this machine (for processes exported to a server).
     """
     environ = dict(os.environ if environ is None else environ)
     env = Environment()
-    for name, value in DEFAULTS.items():
+    for name, value in {**DEFAULTS, **(LOCAL_DEFAULTS if local else {})}.items():
         env.set(name, value, "default")
 
     env_py = app_path(app_dir, "env.py")

@@ -85,7 +85,7 @@ def check(app):
 
 def _python(root):
     """The Python with the app's packages: the slug's own, else `python` on PATH (or None)."""
-    slug_python = Path(root, SLUG_PYTHON)
+    slug_python = Path(root, SLUG_PYTHON).absolute()
     if slug_python.exists():
         return str(slug_python)
     return shutil.which("python") or shutil.which("python3")

@@ -110,10 +110,11 @@ def test_runtime_check_passes_a_well_configured_app(app_dir, slug):
         "PASS  .env and env.py are not tracked by git",
         "0 failed, 0 warnings, 10 passed"]
 
-    # The built slug, with its own Python.
-    result = runtime("check", str(slug), cwd=slug, env=clean_env(), timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert all(line in result.stdout.splitlines() for line in passes)
+    # The built slug, with its own Python, named by an absolute and by a relative path.
+    for named, cwd in ((str(slug), slug), (slug.name, slug.parent)):
+        result = runtime("check", named, cwd=cwd, env=clean_env(), timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert all(line in result.stdout.splitlines() for line in passes)
 
 
 def findings(stdout):
