@@ -2,8 +2,8 @@
 
 Skipped, saying why, when the DISABLE_COLLECTSTATIC config var is set (Heroku's semantics:
 anything but "" or "0", so "false" too), when there is no manage.py, and when
-django.contrib.staticfiles is not installed (a `manage.py help collectstatic` probe, which
-also reports the settings the build warns about). It runs in manage.py's folder with the
+django.contrib.staticfiles is not installed (the command is then unknown to Django). The run
+also reports the settings the build warns about (django_inspect.py). It runs in manage.py's folder with the
 config vars, plus build-only stand-ins for SECRET_KEY and DATABASE_URL when they are not set,
 since settings often read them and there is no database during a build. When nothing it reads
 changed since the last build, the last output is reused instead (static_cache.py).
@@ -15,7 +15,7 @@ import secrets
 from buildpack import collectstatic_failures, config_vars, django_settings, messages, static_cache
 from buildpack.output import BuildError, detail, hide, note, step, warning
 
-PROBE = ["help", "collectstatic"]  # fails with "Unknown command" without staticfiles
+PROBE = ["help", "collectstatic"]  # the settings, without collecting (when it is disabled)
 COMMAND = ["collectstatic", "--noinput"]
 _URL_PASSWORD = re.compile(r"(://[^/:@]*:)[^/@]*@")
 
@@ -39,20 +39,16 @@ def run(ctx, project):
     if not_reused:
         detail(f"Not reusing the static files of the last build: {not_reused}.")
     env = _environment(ctx, announce=True)
-    probe = _manage_py(ctx, project, PROBE, env, show=False)
-    if probe.report.get("staticfiles") is False:
-        note(messages.staticfiles_not_installed())
-        _warn(probe.report, collectstatic_skipped=False)
-        return
-    if probe.status:
-        detail(probe.output)
-        _fail(ctx, project, probe, env)
-    _warn(probe.report, collectstatic_skipped=False)
-
+    # One Django start-up: the inspector reports the settings as collectstatic saw them.
     collected = _manage_py(ctx, project, COMMAND, env, show=True)
+    if collected.report.get("staticfiles") is False:  # "Unknown command: 'collectstatic'"
+        note(messages.staticfiles_not_installed())
+        _warn(collected.report, collectstatic_skipped=False)
+        return
     if collected.status:
         _fail(ctx, project, collected, env)
-    not_kept = static_cache.save(ctx, collected.report, probe.report)
+    _warn(collected.report, collectstatic_skipped=False)
+    not_kept = static_cache.save(ctx, collected.report)
     if not_kept:
         detail(f"Static files are not kept for the next build: {not_kept}")
 

@@ -4,15 +4,14 @@ The build is one linear sequence of steps, in the order they run.
 """
 
 import os
-import platform
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from buildpack import (cache, config_vars, dependencies, django_build, django_project, hooks, interpreters,
-                       manifests, messages, output, profile_d, python_install, python_version, release, slug,
-                       tools)
+from buildpack import (cache, config_vars, dependencies, django_build, django_project, hooks,
+                       interpreters, manifests, messages, output, profile_d, python_install,
+                       python_version, release, slug, tools)
 from buildpack.output import BuildError, detail, note, step, warning
 
 # Bump to discard every cached environment (when the slug layout changes).
@@ -173,4 +172,4 @@ def _machine_stack():
             release[key] = value.strip('"')
     except OSError:
         pass
-    return f"{release.get('ID', 'linux')}-{release.get('VERSION_ID', '')}-{platform.machine()}"
+    return f"{release.get('ID', 'linux')}-{release.get('VERSION_ID', '')}-{os.uname().machine}"

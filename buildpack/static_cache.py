@@ -42,7 +42,7 @@ def reuse(ctx):
     return cached["facts"], None
 
 
-def save(ctx, report, facts):
+def save(ctx, report):
     """Keep the output of a collectstatic run for the next build; returns why it can't be
     kept, or None."""
     build_dir = ctx.build_dir
@@ -63,7 +63,7 @@ def save(ctx, report, facts):
     relative = [str(folder.relative_to(build_dir)) for folder in folders]
     metadata = {"format": FORMAT, "output": str(output.relative_to(build_dir)), "files": files,
                 "folders": relative, **_state(ctx, files, relative),
-                "facts": {name: value for name, value in facts.items() if name != "read"}}
+                "facts": {name: value for name, value in report.items() if name != "read"}}
     cache.Unit(ctx.cache_dir, "static").save(output, metadata)
     return None
 

@@ -4,20 +4,13 @@ The uv wheel is downloaded once, its sha256 checked against the index, and the b
 kept in CACHE_DIR/tools/uv-<version>/ for the next builds.
 """
 
-import hashlib
-import html.parser
-import json
 import os
 import platform
 import shutil
-import urllib.error
-import urllib.parse
-import urllib.request
 import zipfile
 from pathlib import Path
 
 UV_VERSION = "0.13.9"
-DEFAULT_INDEX = "https://pypi.org/simple"
 
 
 def uv(cache_dir, config):
@@ -25,9 +18,11 @@ def uv(cache_dir, config):
     target = Path(cache_dir) / "tools" / f"uv-{UV_VERSION}" / "uv"
     if os.access(target, os.X_OK):
         return target
+    # Imported only now: urllib and ssl would add 25 ms to the start of every build.
+    from buildpack import package_index
     try:
-        wheel = _download_wheel("uv", UV_VERSION, _uv_platform_tag(), cache_dir, config)
-    except (OSError, ValueError, urllib.error.URLError):
+        wheel = package_index.download_wheel("uv", UV_VERSION, _uv_platform_tag(), cache_dir, config)
+    except (OSError, ValueError):  # urllib's URLError is an OSError
         return None
     # Extracted beside the target and renamed into place: concurrent builds may race here.
     partial = target.parent.with_name(f"{target.parent.name}.{os.getpid()}.partial")
@@ -50,70 +45,3 @@ def _uv_platform_tag():
     machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine)
     libc = "manylinux" if platform.libc_ver()[0] == "glibc" else "musllinux"
     return libc, machine
-
-
-def _download_wheel(project, version, platform_tag, cache_dir, config):
-    """Download the wheel for this platform into CACHE_DIR/downloads; returns its path."""
-    libc, machine = platform_tag
-    index = (config.get("PIP_INDEX_URL") or DEFAULT_INDEX).rstrip("/")
-    files = _index_files(f"{index}/{project}/")
-    for name, url, sha256 in files:
-        if (name.startswith(f"{project}-{version}-") and name.endswith(".whl")
-                and libc in name and machine in name):
-            break
-    else:
-        raise ValueError(f"no {project} {version} wheel for {libc} {machine}")
-    dest = Path(cache_dir) / "downloads" / name
-    if dest.is_file() and _sha256(dest) == sha256:
-        return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(f"{dest.name}.{os.getpid()}.partial")
-    with urllib.request.urlopen(url, timeout=60) as response, open(partial, "wb") as out:
-        shutil.copyfileobj(response, out)
-    if sha256 and _sha256(partial) != sha256:
-        partial.unlink()
-        raise ValueError(f"{name}: sha256 mismatch")
-    os.replace(partial, dest)
-    return dest
-
-
-def _index_files(url):
-    """(filename, url, sha256) of every file of a project on a PEP 503/691 simple index."""
-    request = urllib.request.Request(url, headers={
-        "Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.1"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        body = response.read().decode("utf-8", errors="replace")
-        final_url = response.geturl()
-        is_json = "json" in response.headers.get("Content-Type", "")
-    if is_json:
-        return [(f["filename"], urllib.parse.urljoin(final_url, f["url"]), f.get("hashes", {}).get("sha256"))
-                for f in json.loads(body)["files"]]
-    links = _Links()
-    links.feed(body)
-    return [(name, urllib.parse.urljoin(final_url, href.split("#")[0]),
-             href.split("#sha256=")[1] if "#sha256=" in href else None)
-            for name, href in links.found]
-
-
-class _Links(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.found = []
-        self._href = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            self._href = dict(attrs).get("href")
-
-    def handle_data(self, data):
-        if self._href:
-            self.found.append((data.strip(), self._href))
-            self._href = None
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

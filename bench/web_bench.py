@@ -1,0 +1,184 @@
+"""Web serving: the default `web` command run the way users run it, against plain gunicorn.
+
+    .venv/bin/python bench/web_bench.py
+
+The example app (examples/guestbook, whose Procfile `web` is the buildpack's default
+`gunicorn guestbook.wsgi --bind 0.0.0.0:$PORT`) is built into a slug with `runtime build` and
+migrated with `runtime release`. Two servers then serve the same slug on localhost at once:
+
+- ours: `runtime start -d SLUG web -p PORT`, so the slug's .profile.d applies (WEB_CONCURRENCY
+  from the machine's memory and cores, the access log on stdout, printed by runtime with its
+  prefix into a file);
+- plain: `gunicorn guestbook.wsgi --bind 127.0.0.1:PORT` with gunicorn's defaults (one sync
+  worker, no access log), the slug's own gunicorn and Python, started in the slug folder
+  without .profile.d.
+
+For each, wrk (Debian's package) measures requests per second for a hashed static file
+(admin/css/base.css under its name in staticfiles.json, asked for with a browser's
+Accept-Encoding) and for a read-only page (/admin/login/): after a short warm-up, the two servers
+take turns for ROUNDS rounds, and each figure is the median. Any response outside 2xx or any
+socket error fails the run. `run()` returns the rows as
+(name, ours, anchor, ratio, unit) for the one-command benchmark runner, ratio = ours / plain.
+"""
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.conftest import free_port, wait_for_http  # noqa: E402
+
+EXAMPLE = REPO / "examples" / "guestbook"
+RUNTIME = [sys.executable, "-m", "runtime"]
+STATIC_FILE = "admin/css/base.css"
+PAGE = "/admin/login/"  # read-only: the example's home page writes a row per request
+BROWSER_HEADERS = {"Accept-Encoding": "gzip, br"}
+WARM_UP_SECONDS = 1
+MEASURE_SECONDS = 3
+ROUNDS = 3  # the median is kept
+THREADS, CONNECTIONS = 2, 10  # wrk's defaults
+UNIT = "requests/s (higher is better)"
+
+# wrk's own error count lets 3xx through; this counts every response outside 2xx, and prints
+# the totals of all threads on one line.
+COUNT_RESPONSES = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) not_2xx = 0 end
+function response(status, headers, body)
+  if status < 200 or status > 299 then not_2xx = not_2xx + 1 end
+end
+function done(summary, latency, requests)
+  local not_2xx_total = 0
+  for _, thread in ipairs(threads) do not_2xx_total = not_2xx_total + thread:get("not_2xx") end
+  local errors = summary.errors
+  io.write(string.format("requests=%d microseconds=%d not_2xx=%d socket_errors=%d\\n",
+    summary.requests, summary.duration, not_2xx_total,
+    errors.connect + errors.read + errors.write + errors.timeout))
+end
+"""
+WRK_RESULT = re.compile(r"^requests=(\d+) microseconds=(\d+) not_2xx=(\d+) socket_errors=(\d+)$", re.M)
+
+
+def server_env(slug):
+    """A clean environment, so that nothing from the caller (WEB_CONCURRENCY, DATABASE_URL ...)
+    changes either server. HOME is the slug, as `runtime start` sets it: gunicorn keeps its
+    control socket there. Both serve plain HTTP, so the app is told not to redirect to HTTPS
+    (docs/contract.md), which `runtime start` would also default to on this machine."""
+    return {"PATH": os.environ["PATH"], "HOME": str(slug), "LANG": "C.UTF-8",
+            "SECURE_SSL_REDIRECT": "False"}
+
+
+def runtime(*args, env):
+    result = subprocess.run([*RUNTIME, *args], env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"`runtime {' '.join(args)}` failed ({result.returncode}):\n"
+                           f"{result.stdout}{result.stderr}")
+
+
+def build_and_release(work):
+    """The example's slug, built with its own build cache (as scripts/example does, so that a
+    rerun is quick) and migrated on SQLite."""
+    slug = work / "slug"
+    runtime("build", str(EXAMPLE), "--out", str(slug), env=os.environ)  # it keeps what a build may see
+    runtime("release", str(slug), env=server_env(slug))
+    return slug
+
+
+def hashed_static_path(slug):
+    manifest = json.loads((slug / "staticfiles" / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"][STATIC_FILE]
+
+
+def wrk(url, seconds, script):
+    """Requests per second; raises unless every response was 2xx and no socket failed."""
+    command = ["wrk", f"--threads={THREADS}", f"--connections={CONNECTIONS}", f"--duration={seconds}s",
+               f"--script={script}", url]
+    for name, value in BROWSER_HEADERS.items():
+        command.append(f"--header={name}: {value}")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    requests, microseconds, not_2xx, socket_errors = map(int, WRK_RESULT.search(output).groups())
+    if not requests or not_2xx or socket_errors:
+        raise RuntimeError(f"wrk {url}: {requests} requests, {not_2xx} answered outside 2xx, "
+                           f"{socket_errors} socket errors:\n{output}")
+    return requests / (microseconds / 1e6)
+
+
+@contextlib.contextmanager
+def serving(command, slug, port, log_path):
+    """The server started in the slug folder and answering on `port`; afterwards, even on
+    errors, SIGTERM (what Ctrl-C or a platform sends) and wait until it has stopped."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=slug, env=server_env(slug), stdout=log,
+                                   stderr=subprocess.STDOUT)
+        try:
+            try:
+                wait_for_http(f"http://127.0.0.1:{port}{PAGE}", timeout=60, process=process)
+            except OSError as error:
+                raise RuntimeError(f"`{' '.join(command)}` did not answer ({error}):\n"
+                                   f"{log_path.read_text()[-3000:]}") from None
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=60)  # runtime's grace period is 30 s
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def run():
+    """[(name, ours, anchor, ratio, unit)]: ratio = runtime start / plain gunicorn."""
+    if not shutil.which("wrk"):
+        sys.exit("web_bench needs wrk: apt-get install wrk (scripts/bench installs it)")
+    with tempfile.TemporaryDirectory(prefix="web-bench-") as work, contextlib.ExitStack() as servers:
+        work = Path(work)
+        script = work / "count_responses.lua"
+        script.write_text(COUNT_RESPONSES)
+        slug = build_and_release(work)
+        static_path = hashed_static_path(slug)
+        paths = [static_path, PAGE]
+        port = free_port()
+        ours = servers.enter_context(serving([*RUNTIME, "start", "-d", str(slug), "web", "-p", str(port)],
+                                             slug, port, work / "runtime-start.log"))
+        port = free_port()
+        plain = servers.enter_context(serving(
+            [str(slug / ".heroku/python/bin/gunicorn"), "guestbook.wsgi", "--bind", f"127.0.0.1:{port}"],
+            slug, port, work / "gunicorn.log"))
+        for path in paths:
+            for base_url in (ours, plain):
+                wrk(base_url + path, WARM_UP_SECONDS, script)
+        # Both serve at once and take turns, so that a change in the machine's load (it is
+        # shared) falls on both sides alike.
+        rates = {(base_url, path): [] for base_url in (ours, plain) for path in paths}
+        for _ in range(ROUNDS):
+            for path in paths:
+                for base_url in (ours, plain):
+                    rates[base_url, path].append(wrk(base_url + path, MEASURE_SECONDS, script))
+    names = {static_path: f"hashed static file {Path(static_path).name} (gzip, br)", PAGE: f"page {PAGE}"}
+    rows = []
+    for path in paths:
+        mine, anchor = statistics.median(rates[ours, path]), statistics.median(rates[plain, path])
+        rows.append((names[path], mine, anchor, mine / anchor, UNIT))
+    return rows
+
+
+def main():
+    print(f"{'measurement':<52} {'runtime start':>14} {'gunicorn':>10} {'ratio':>7}")
+    for name, ours, anchor, ratio, unit in run():
+        print(f"{name:<52} {ours:>14,.0f} {anchor:>10,.0f} {ratio:>6.2f}x")
+    print(f"{UNIT}; ratio = `runtime start` (slug defaults) / plain gunicorn (its defaults)")
+
+
+if __name__ == "__main__":
+    main()
