@@ -32,8 +32,10 @@ ANCHORS = {"build": "classic pip path", "runtime": "honcho 2.0", "static": "fres
 TARGETS = [
     ("build", r": cold$", "ratio <= 0.5", lambda ours, ratio: ratio <= 0.5),
     ("build", r": no-change rebuild$", "ratio <= 0.15", lambda ours, ratio: ratio <= 0.15),
+    ("build", r": install step of the no-change rebuild$", "ours < 0.2 s", lambda ours, ratio: ours < 0.2),
     ("build", r": one-requirement rebuild$", "ratio <= 0.3", lambda ours, ratio: ratio <= 0.3),
     ("static", r"^static step of a warm rebuild", "ratio <= 0.15", lambda ours, ratio: ratio <= 0.15),
+    ("static", r"^whole warm rebuild", "ratio <= 0.15", lambda ours, ratio: ratio <= 0.15),
     ("runtime", r"^output:", "ratio >= 10", lambda ours, ratio: ratio >= 10),
     ("runtime", r"^memory:", "bounded", None),
     ("runtime", r"^stop:", "ours <= 1 s", lambda ours, ratio: ours <= 1),

@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from buildpack import tools
 from tests import apps
 
 
@@ -49,9 +50,16 @@ FAILURES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def uv_in_cache(builder):
+    """uv itself is fetched from PIP_INDEX_URL: have it in the session's cache before a test
+    makes that index unreachable, whichever test runs first."""
+    assert tools.uv(builder.cache_dir("cache-uv"), {})
+
+
 @pytest.mark.parametrize("requirements,config,title,body", FAILURES, ids=[f[2].split(" since ")[-1][:40] for f in FAILURES])
 @pytest.mark.parametrize("installer", ["uv", "pip"])
-def test_install_failure_gets_its_hint(builder, tmp_path, requirements, config, title, body, installer):
+def test_install_failure_gets_its_hint(builder, uv_in_cache, tmp_path, requirements, config, title, body, installer):
     env = {"PATH": path_without("pg_config", tmp_path / "shadow")} if "pg_config" in title else {}
     app_with(tmp_path / "app", requirements)
     result = builder.compile(tmp_path / "app", cache=f"cache-{installer}", env=env,
