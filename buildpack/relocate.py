@@ -44,8 +44,9 @@ def editable_installs(site_packages, build_dir):
     literal = re.compile("'(" + re.escape(prefix) + "[^']*)'")
     for finder in site_packages.glob("__editable___*_finder.py"):
         text = finder.read_text()
-        fixed = literal.sub(lambda m: "__import__('os').path.join(__import__('os').path.dirname(__file__), "
-                                      f"{os.path.relpath(m.group(1), site_packages)!r})", text)
+        os_path = "__import__('os').path"
+        fixed = literal.sub(lambda m: f"{os_path}.normpath({os_path}.join({os_path}.dirname(__file__), "
+                                      f"{os.path.relpath(m.group(1), site_packages)!r}))", text)
         if fixed != text:
             _replace(finder, fixed.encode())
 

@@ -78,3 +78,23 @@ def test_profile_d_scripts_are_sourced_not_run_and_keep_user_values(builder, tmp
     kept = in_slug(result.build_dir, 'echo "$WEB_CONCURRENCY|$GUNICORN_CMD_ARGS"',
                    env={"WEB_CONCURRENCY": "7", "GUNICORN_CMD_ARGS": "--timeout 5"})
     assert kept.stdout.strip() == "7|--timeout 5"
+
+
+def test_editable_install_of_a_local_package_still_imports_after_the_move(builder, tmp_path):
+    apps.write(tmp_path / "app", {
+        "app.py": "", ".python-version": "3.12\n",
+        "requirements.txt": "-e ./libs/greeting\n-e ./libs/flat\n",
+        # A src layout (a path in a .pth file) and a flat layout (setuptools' editable finder).
+        "libs/greeting/pyproject.toml": '[project]\nname = "greeting"\nversion = "1"\n'
+                                        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
+        "libs/greeting/src/greeting/__init__.py": "HELLO = 'hello from src'\n",
+        "libs/flat/pyproject.toml": '[project]\nname = "flat"\nversion = "1"\n'
+                                    '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
+        "libs/flat/flat/__init__.py": "HELLO = 'hello from flat'\n",
+    })
+    result = builder.compile(tmp_path / "app")
+    assert result.returncode == 0, result.log
+    moved = tmp_path / "moved"
+    result.build_dir.rename(moved)
+    check = in_slug(moved, "python -c 'import greeting, flat; print(greeting.HELLO, flat.HELLO, flat.__file__)'")
+    assert check.stdout.strip() == f"hello from src hello from flat {moved}/libs/flat/flat/__init__.py", check.stderr
