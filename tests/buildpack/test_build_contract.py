@@ -1,6 +1,11 @@
 """What every build promises: config vars handled safely, errors without tracebacks."""
 
+import subprocess
+
+import pytest
+
 from tests import apps
+from tests.conftest import BIN, build_env
 
 
 def test_denylisted_config_vars_are_ignored_with_a_warning(builder, tmp_path):
@@ -12,12 +17,10 @@ def test_denylisted_config_vars_are_ignored_with_a_warning(builder, tmp_path):
 
 
 def test_internal_error_is_one_line_and_debug_variable_shows_the_traceback(builder, tmp_path):
-    apps.django_app(tmp_path, requirements="gunicorn\n")
-    not_a_folder = tmp_path / "cache-file"
+    app = apps.django_app(tmp_path / "app", requirements="gunicorn\n")
+    not_a_folder = tmp_path / "cache-file"  # CACHE_DIR is a file: nothing a user can cause
     not_a_folder.write_text("")
-    build_dir = builder.fresh_build_dir(tmp_path / "mysite")
-    import subprocess
-    from tests.conftest import BIN, build_env
+    build_dir = builder.fresh_build_dir(app)
     command = [str(BIN / "compile"), str(build_dir), str(not_a_folder), str(builder.env_dir({}))]
     result = subprocess.run(command, env=build_env(), capture_output=True, text=True)
     assert result.returncode == 1
@@ -25,3 +28,16 @@ def test_internal_error_is_one_line_and_debug_variable_shows_the_traceback(build
     assert len(errors) == 1 and errors[0].startswith(" !     Error: Internal error in the buildpack")
     debug = subprocess.run(command, env=build_env(BUILDPACK_DEBUG="1"), capture_output=True, text=True)
     assert "Traceback (most recent call last)" in debug.stderr
+
+
+@pytest.mark.parametrize("config,error", [
+    ({"PYTHON_INSTALLER": "poetry"}, "PYTHON_INSTALLER is set to 'poetry'."),
+    ({"DJANGO_MANAGE_PY": "backend/manage.py"},
+     "DJANGO_MANAGE_PY is set to 'backend/manage.py', but there is no such file."),
+])
+def test_config_vars_with_values_the_build_cannot_use_are_clear_errors(builder, tmp_path, config, error):
+    apps.django_app(tmp_path, requirements="gunicorn\n")
+    result = builder.compile(tmp_path, config=config)
+    assert result.returncode == 1
+    assert f" !     Error: {error}\n" in result.stderr
+    assert "Traceback" not in result.log
