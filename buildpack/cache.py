@@ -17,6 +17,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from buildpack import files
+
 
 class Unit:
     def __init__(self, cache_dir, name):
@@ -25,9 +27,13 @@ class Unit:
         self._clean_leftovers()
 
     def _clean_leftovers(self):
-        """Remove the scraps of a save or discard that was killed half-way."""
+        """Remove the scraps of a save or discard that was killed half-way (a build holds
+        the cache's lock, so they are no other build's work in progress)."""
         for scrap in self.folder.parent.glob(f"{self.folder.name}.*.partial"):
-            shutil.rmtree(scrap, ignore_errors=True)
+            if scrap.is_dir():
+                shutil.rmtree(scrap, ignore_errors=True)
+            else:
+                scrap.unlink(missing_ok=True)  # a metadata file's
         if self.folder.exists() and not self.metadata_file.exists():
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -57,7 +63,7 @@ class Unit:
         link_copy(source, partial)
         shutil.rmtree(self.folder, ignore_errors=True)
         os.rename(partial, self.folder)
-        _write_atomically(self.metadata_file, json.dumps(metadata, indent=2, sort_keys=True))
+        files.replace(self.metadata_file, json.dumps(metadata, indent=2, sort_keys=True).encode())
 
 
 def link_copy(source, dest):
@@ -69,9 +75,3 @@ def link_copy(source, dest):
     except (OSError, subprocess.CalledProcessError):
         shutil.rmtree(dest, ignore_errors=True)
         shutil.copytree(source, dest, symlinks=True)
-
-
-def _write_atomically(path, text):
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text)
-    os.replace(partial, path)

@@ -9,7 +9,6 @@ since settings often read them and there is no database during a build. When not
 changed since the last build, the last output is reused instead (static_cache.py).
 """
 
-import re
 import secrets
 
 from buildpack import collectstatic_failures, config_vars, django_settings, messages, static_cache
@@ -17,7 +16,6 @@ from buildpack.output import BuildError, detail, hide, note, step, warning
 
 PROBE = ["help", "collectstatic"]  # the settings, without collecting (when it is disabled)
 COMMAND = ["collectstatic", "--noinput"]
-_URL_PASSWORD = re.compile(r"(://[^/:@]*:)[^/@]*@")
 
 
 def run(ctx, project):
@@ -96,7 +94,6 @@ def _fail(ctx, project, run, env):
         detail("")
         detail("Environment of collectstatic (DEBUG_COLLECTSTATIC is set; secret-looking values masked):")
         for name, value in sorted(env.items()):
-            shown = "****" if config_vars.looks_secret(name) else _URL_PASSWORD.sub(r"\1****@", value)
-            detail(f"  {name}={shown}")
+            detail(f"  {name}={config_vars.mask(name, value)}")
     folder = f"{project.root}/" if str(project.root) != "." else "the root of the app"
     raise BuildError(collectstatic_failures.explain(run.output, run.report, ctx.build_dir, folder))

@@ -3,6 +3,8 @@
 The build is one linear sequence of steps, in the order they run.
 """
 
+import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
@@ -36,19 +38,18 @@ class Context:
         return python_version.dotted(self.interpreter.version)
 
     def config_env(self):
-        """The environment for a step that runs the app's code: config vars included."""
+        """The environment for a step that runs the app's code or installs its packages (index
+        URLs, tokens): the build machine's, plus the config vars, the slug's Python first."""
         env = dict(self.base_env)
         env.update(self.config)
         if self.python:
             env["PATH"] = f"{self.python.parent}{os.pathsep}{self.base_env.get('PATH', '')}"
         return env
 
-    install_env = config_env  # installers see config vars too: index URLs, tokens
-
 
 def compile(build_dir, cache_dir, env_dir, install_test=False):
     config, denied = config_vars.read(env_dir)
-    output.hide(value for name, value in config.items() if config_vars.looks_secret(name))
+    output.hide(config_vars.secret_values(config))
     for name in denied:
         warning(messages.config_var_ignored(name))
     ctx = Context(
@@ -58,9 +59,23 @@ def compile(build_dir, cache_dir, env_dir, install_test=False):
     )
     ctx.cache_dir.mkdir(parents=True, exist_ok=True)
     try:
-        _steps(ctx)
+        with _cache_lock(ctx.cache_dir):
+            _steps(ctx)
     finally:
         shutil.rmtree(ctx.scratch_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _cache_lock(cache_dir):
+    """One build at a time per cache (two CI jobs, or `runtime build` twice): a build cleans up
+    what a killed build left in the cache, which must not be another build's work in progress."""
+    with open(cache_dir / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            step("Waiting for the other build that uses this cache to finish")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _steps(ctx):
@@ -76,7 +91,7 @@ def _steps(ctx):
     installer = dependencies.choose_installer(ctx)
     environment = cache.Unit(ctx.cache_dir, "python")
     previous_fingerprint = _restore_or_install_python(ctx, environment, installer)
-    ctx.python = slug.python_home(ctx.build_dir) / "bin" / f"python{ctx.interpreter.version[0]}.{ctx.interpreter.version[1]}"
+    ctx.python = slug.python(ctx.build_dir, ctx.interpreter.version)
     ctx.site_packages = slug.site_packages(ctx.build_dir)
 
     fingerprint, installed = dependencies.install(ctx, installer, manifest, previous_fingerprint)
@@ -90,7 +105,10 @@ def _steps(ctx):
 
     profile_d.write(ctx.build_dir)
     if os.environ.get("BUILDPACK_DIR"):
-        profile_d.write_export(os.environ["BUILDPACK_DIR"], ctx.build_dir)
+        try:
+            profile_d.write_export(os.environ["BUILDPACK_DIR"], ctx.build_dir)
+        except OSError as exc:  # a read-only buildpack folder: only a later buildpack misses it
+            warning(messages.export_not_written(os.environ["BUILDPACK_DIR"], exc.strerror))
     hooks.run(ctx, "post_compile", ctx.config_env())
 
 

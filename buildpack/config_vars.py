@@ -9,6 +9,9 @@ belong to the build machine or would send the install somewhere else.
 import re
 from pathlib import Path
 
+from buildpack import messages
+from buildpack.output import BuildError
+
 DENYLIST = frozenset({
     "PATH", "GIT_DIR", "CPATH", "CPPATH", "LD_PRELOAD", "LIBRARY_PATH", "LD_LIBRARY_PATH",
     "PYTHONHOME", "VIRTUAL_ENV", "CONDA_PREFIX", "PIP_TARGET", "PIP_PREFIX", "PIP_ROOT",
@@ -31,7 +34,10 @@ def read(env_dir):
             denied.append(path.name)
             continue
         # Hosts write values verbatim; shells reading them with $(cat) drop trailing newlines.
-        allowed[path.name] = path.read_bytes().decode("utf-8", errors="replace").rstrip("\n")
+        value = path.read_bytes().decode("utf-8", errors="replace").rstrip("\n")
+        if "\0" in value:
+            raise BuildError(messages.config_var_with_nul(path.name))
+        allowed[path.name] = value
     return allowed, denied
 
 
@@ -40,5 +46,24 @@ def enabled(config, name):
     return config.get(name, "") not in ("", "0")
 
 
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|PRIVATE|CREDENTIAL|"
+                         r"(^|_)AUTH|KEY|SALT|SIGNATURE", re.IGNORECASE)
+URL_PASSWORD = re.compile(r"(?P<head>\w[\w+.-]*://[^/:@\s]*:)(?P<password>[^@\s]+)(?=@)")
+MASK = "****"
+
+
 def looks_secret(name):
-    return bool(re.search(r"SECRET|TOKEN|PASSWORD|PASSWD|KEY|AUTH|CREDENTIAL|PRIVATE", name.upper()))
+    return bool(SECRET_NAME.search(name))
+
+
+def mask(name, value):
+    """`value` as it may be shown: hidden when `name` looks secret, URL passwords hidden always."""
+    if value and looks_secret(name):
+        return MASK
+    return URL_PASSWORD.sub(lambda match: match["head"] + MASK, value)
+
+
+def secret_values(config):
+    """What must never reach a log: secret-looking config vars, and passwords in URLs."""
+    found = [value for name, value in config.items() if looks_secret(name)]
+    return found + [match["password"] for value in config.values() for match in URL_PASSWORD.finditer(value)]

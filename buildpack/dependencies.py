@@ -10,7 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from buildpack import install_failures, messages, output, relocate, requirements, toml, tools
+from buildpack import files, install_failures, messages, output, relocate, requirements, toml, tools
 from buildpack.installers import Pip, Uv
 from buildpack.output import BuildError, detail, hide, note, step, warning
 
@@ -48,7 +48,7 @@ def install(ctx, installer, manifest, previous_fingerprint):
     lock = lock.relative_to(ctx.build_dir) if lock.is_relative_to(ctx.build_dir) else lock
     step(f"Installing dependencies with {installer.name} from "
          f"{manifest.path if lock.is_absolute() else lock}")
-    status, log = installer.sync(ctx.python, lock, ctx.install_env(), ctx.build_dir,
+    status, log = installer.sync(ctx.python, lock, ctx.config_env(), ctx.build_dir,
                                  previous_install=previous_fingerprint is not None)
     if status:
         raise BuildError(install_failures.explain(log, installer.name, ctx.build_dir))
@@ -68,7 +68,7 @@ def _prepare(ctx, manifest, installer):
     scratch = ctx.scratch_dir / "requirements.txt"
     if manifest.kind == "pyproject":
         groups = ("test", "dev") if ctx.install_test else ()
-        scratch.write_text(requirements.from_pyproject(toml.load(path)["project"], groups))
+        scratch.write_text(requirements.from_pyproject(toml.project_table(path), groups))
         return scratch, [path]
     if manifest.kind == "Pipfile.lock":
         sections = ("default", "develop") if ctx.install_test else ("default",)
@@ -79,7 +79,7 @@ def _prepare(ctx, manifest, installer):
         raise BuildError(messages.uv_lock_needs_uv())
     args = ["export", "--locked", "--format", "requirements.txt", "--no-header", "-o", str(scratch)]
     status, log = installer.run(args + ([] if ctx.install_test else ["--no-dev"]),
-                                ctx.install_env(), path.parent)
+                                ctx.config_env(), path.parent)
     if status:
         raise BuildError(messages.uv_export_failed(manifest.path))
     return scratch, [path, path.parent / "pyproject.toml"]
@@ -116,14 +116,14 @@ def _compile_requirements_in(ctx, source, installer):
         if status:
             raise BuildError(install_failures.explain(log, "pip-compile", ctx.build_dir))
         cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_bytes(lock.read_bytes())
+        files.replace(cached, lock.read_bytes())
     detail(lock.read_text())
     note(messages.commit_the_lock(source.name, lock.name))
     return lock
 
 
 def _pip_compile(ctx, installer, args):
-    env = ctx.install_env()
+    env = ctx.config_env()
     if installer.name == "uv":
         return installer.run(["tool", "run", "--quiet", "--python", str(ctx.interpreter.executable),
                               "--from", f"pip-tools=={PIP_TOOLS_VERSION}", "pip-compile"] + args,
@@ -144,9 +144,11 @@ def _fingerprint(ctx, installer, manifest, inputs):
     digest = hashlib.sha256()
     digest.update(json.dumps([installer.name, ctx.python_version, manifest.kind, str(manifest.path),
                               ctx.install_test]).encode())
-    for path in inputs:
-        name = Path(path).relative_to(ctx.build_dir)  # build folders differ from build to build
-        digest.update(str(name).encode() + b"\0" + Path(path).read_bytes() + b"\0")
+    for path in map(Path, inputs):
+        # Relative to the build folder, which differs from build to build (-r may name a file
+        # elsewhere on the machine, by its absolute path).
+        name = path.relative_to(ctx.build_dir) if path.is_relative_to(ctx.build_dir) else path
+        digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
     # Values that change what an install fetches: referenced ${VAR}s and index settings.
     relevant = sorted(name for name in ctx.config
                       if name in requirements.variables(inputs) or name.startswith(("PIP_", "UV_")))

@@ -52,9 +52,11 @@ def find_manage_py(app_dir, config):
     """manage.py relative to the app, or None."""
     chosen = config.get("DJANGO_MANAGE_PY")
     if chosen:
+        if not (app_dir / chosen).resolve().is_relative_to(app_dir.resolve()):
+            raise BuildError(messages.path_outside_the_app("DJANGO_MANAGE_PY", chosen))
         if not (app_dir / chosen).is_file():
             raise BuildError(messages.manage_py_var_missing(chosen))
-        return Path(chosen)
+        return (app_dir / chosen).relative_to(app_dir)
     level = [app_dir]
     for _ in range(MAX_DEPTH + 1):
         found = sorted(d / "manage.py" for d in level if (d / "manage.py").is_file())

@@ -17,6 +17,9 @@ def run(ctx, name, env):
         has_shebang = file.read(2) == b"#!"
     hook.chmod(hook.stat().st_mode | 0o111)
     command = [str(hook)] if has_shebang else ["bash", str(hook)]
-    status, _ = output.run(command, env=env, cwd=ctx.build_dir)
+    try:
+        status, _ = output.run(command, env=env, cwd=ctx.build_dir)
+    except OSError as exc:  # its #! names a program that is not there (or ends in a CR)
+        raise BuildError(messages.hook_cannot_start(name, exc.strerror)) from None
     if status:
         raise BuildError(messages.hook_failed(name, status))

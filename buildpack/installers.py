@@ -97,13 +97,3 @@ class Pip:
         if not extraneous:
             return 0, ""
         return output.run([str(python), "-m", "pip", "uninstall", "-y"] + extraneous, env=env, cwd=cwd)
-
-
-def installed(site_packages):
-    """{normalised name: version} of the distributions installed in site-packages."""
-    found = {}
-    for entry in os.scandir(site_packages):
-        if entry.name.endswith(".dist-info"):
-            name, _, version = entry.name[: -len(".dist-info")].partition("-")
-            found[normalise(name)] = version
-    return found

@@ -34,11 +34,21 @@ def main(argv=None):
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # a bug of ours: say so in one line
-        if os.environ.get("BUILDPACK_DEBUG"):
+        if _debugging(step, args):
             import traceback  # only here: it costs every build 10 ms of start-up
             traceback.print_exc()
         output.error(messages.internal_error(f"{type(exc).__name__}: {exc}"))
         sys.exit(1)
+
+
+def _debugging(step, args):
+    """BUILDPACK_DEBUG, set on the build machine or as the app's config var (in ENV_DIR)."""
+    env_dir = {"compile": 2, "test-compile": 2, "test": 1}.get(step)
+    value = os.environ.get("BUILDPACK_DEBUG", "")
+    if env_dir is not None and os.path.isfile(os.path.join(args[env_dir], "BUILDPACK_DEBUG")):
+        with open(os.path.join(args[env_dir], "BUILDPACK_DEBUG")) as file:
+            value = value or file.read().strip()
+    return value not in ("", "0")
 
 
 def _run(step, args):

@@ -36,9 +36,11 @@ def choose(app_dir, config):
     chosen = config.get("REQUIREMENTS_FILE")
     if chosen:
         path = app_dir / chosen
+        if not path.resolve().is_relative_to(app_dir.resolve()):
+            raise BuildError(messages.path_outside_the_app("REQUIREMENTS_FILE", chosen))
         if not path.is_file():
             raise BuildError(messages.requirements_file_missing(chosen))
-        return Manifest(kind_of(path), Path(chosen))
+        return Manifest(kind_of(path), path.relative_to(app_dir))
 
     candidates = []
     if (app_dir / "requirements.txt").is_file():
@@ -63,7 +65,7 @@ def choose(app_dir, config):
 
 def _has_project_dependencies(app_dir):
     pyproject = app_dir / "pyproject.toml"
-    return pyproject.is_file() and "dependencies" in toml.load(pyproject).get("project", {})
+    return pyproject.is_file() and "dependencies" in toml.project_table(pyproject)
 
 
 def _compiled_from_pyproject(requirements_txt):

@@ -1,4 +1,4 @@
-"""Every user-facing error, warning and note of the build, in one place.
+"""Every error, warning and note of the build, in one place.
 
 These texts are a contract: tests assert them and users search for them. Each message is
 a title (one sentence, ending with a period) and a body that says what to do.
@@ -155,6 +155,14 @@ def invalid_toml(name, reason):
     )
 
 
+def invalid_pyproject(problem):
+    return Message(
+        "Invalid pyproject.toml.",
+        f"In pyproject.toml, {problem}. Fix the [project] table (its format is described at\n"
+        "https://packaging.python.org/en/latest/specifications/pyproject-toml/).",
+    )
+
+
 # --- Django discovery -----------------------------------------------------------------
 
 def several_manage_py(paths):
@@ -207,6 +215,14 @@ def several_manifests(candidates):
     )
 
 
+def path_outside_the_app(name, chosen):
+    return Message(
+        f"{name} is set to {chosen!r}, which is outside the app.",
+        f"Set it to a path relative to the root of the app: only the app's own files are\n"
+        "built (and kept in the slug).",
+    )
+
+
 def requirements_file_missing(chosen):
     return Message(
         f"REQUIREMENTS_FILE is set to {chosen!r}, but there is no such file.",
@@ -235,7 +251,7 @@ def poetry_unsupported():
 def invalid_pipfile_lock(reason):
     return Message(
         "Can't parse Pipfile.lock.",
-        f"Pipfile.lock is not valid JSON ({reason}). Regenerate it:\n  $ pipenv lock",
+        f"Pipfile.lock is not what pipenv writes: {reason}. Regenerate it:\n  $ pipenv lock",
     )
 
 
@@ -386,6 +402,36 @@ def hook_failed(name, status):
     return Message(
         f"Failed to run the bin/{name} script.",
         f"bin/{name} exited with status {status}. See its output above.",
+    )
+
+
+def hook_cannot_start(name, reason):
+    return Message(
+        f"Failed to run the bin/{name} script: {reason}.",
+        f"Check its first line (#!/bin/sh, #!/usr/bin/env python3 ...): the program it names\n"
+        "must exist on the build machine, and the file must have Unix line endings (no CRLF).",
+    )
+
+
+def config_var_with_nul(name):
+    return Message(
+        f"The config var {name} contains a NUL byte.",
+        "No process environment can hold one. Set the config var again without it.",
+    )
+
+
+def no_test_runner():
+    return Message(
+        "No test runner found.",
+        "Add pytest to the app's test requirements (requirements-test.txt), or give the app a\n"
+        "Django manage.py, whose `test` command bin/test runs.",
+    )
+
+
+def export_not_written(folder, reason):
+    return Message(
+        f"The environment for later buildpacks could not be written to {folder}/export: {reason}.",
+        "Buildpacks that run after this one in the same build will not find Python on PATH.",
     )
 
 

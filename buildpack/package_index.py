@@ -1,6 +1,7 @@
 """Download a wheel from a PEP 503/691 simple package index (PyPI, or PIP_INDEX_URL), with
 the standard library only, checking its sha256 against the index."""
 
+import base64
 import hashlib
 import html.parser
 import json
@@ -16,8 +17,8 @@ DEFAULT_INDEX = "https://pypi.org/simple"
 def download_wheel(project, version, platform_tag, cache_dir, config):
     """Download the wheel for this platform into CACHE_DIR/downloads; returns its path."""
     libc, machine = platform_tag
-    index = (config.get("PIP_INDEX_URL") or DEFAULT_INDEX).rstrip("/")
-    files = _index_files(f"{index}/{project}/")
+    index = _Index(config.get("PIP_INDEX_URL") or DEFAULT_INDEX)
+    files = index.files(project)
     for name, url, sha256 in files:
         if (name.startswith(f"{project}-{version}-") and name.endswith(".whl")
                 and libc in name and machine in name):
@@ -29,7 +30,7 @@ def download_wheel(project, version, platform_tag, cache_dir, config):
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(f"{dest.name}.{os.getpid()}.partial")
-    with urllib.request.urlopen(url, timeout=60) as response, open(partial, "wb") as out:
+    with index.open(url, timeout=60) as response, open(partial, "wb") as out:
         shutil.copyfileobj(response, out)
     if sha256 and _sha256(partial) != sha256:
         partial.unlink()
@@ -38,22 +39,40 @@ def download_wheel(project, version, platform_tag, cache_dir, config):
     return dest
 
 
-def _index_files(url):
-    """(filename, url, sha256) of every file of a project on a PEP 503/691 simple index."""
-    request = urllib.request.Request(url, headers={
-        "Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.1"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        body = response.read().decode("utf-8", errors="replace")
-        final_url = response.geturl()
-        is_json = "json" in response.headers.get("Content-Type", "")
-    if is_json:
-        return [(f["filename"], urllib.parse.urljoin(final_url, f["url"]), f.get("hashes", {}).get("sha256"))
-                for f in json.loads(body)["files"]]
-    links = _Links()
-    links.feed(body)
-    return [(name, urllib.parse.urljoin(final_url, href.split("#")[0]),
-             href.split("#sha256=")[1] if "#sha256=" in href else None)
-            for name, href in links.found]
+class _Index:
+    """A simple index; credentials in its URL (https://user:token@host/simple) are sent as
+    basic authentication to that host, which urllib does not do by itself."""
+
+    def __init__(self, url):
+        parts = urllib.parse.urlsplit(url.rstrip("/"))
+        self.host = parts.hostname
+        self.url = urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+        self.authorization = None
+        if parts.username is not None:
+            credentials = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+            self.authorization = "Basic " + base64.b64encode(credentials.encode()).decode()
+
+    def open(self, url, timeout, headers=None):
+        headers = dict(headers or {})
+        if self.authorization and urllib.parse.urlsplit(url).hostname == self.host:
+            headers["Authorization"] = self.authorization
+        return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
+
+    def files(self, project):
+        """(filename, url, sha256) of every file of a project (PEP 691 JSON, else PEP 503 HTML)."""
+        accept = {"Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.1"}
+        with self.open(f"{self.url}/{project}/", timeout=30, headers=accept) as response:
+            body = response.read().decode("utf-8", errors="replace")
+            final_url = response.geturl()
+            is_json = "json" in response.headers.get("Content-Type", "")
+        if is_json:
+            return [(f["filename"], urllib.parse.urljoin(final_url, f["url"]), f.get("hashes", {}).get("sha256"))
+                    for f in json.loads(body)["files"]]
+        links = _Links()
+        links.feed(body)
+        return [(name, urllib.parse.urljoin(final_url, href.split("#")[0]),
+                 href.split("#sha256=")[1] if "#sha256=" in href else None)
+                for name, href in links.found]
 
 
 class _Links(html.parser.HTMLParser):

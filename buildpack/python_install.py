@@ -17,9 +17,10 @@ SKIPPED_STDLIB = {"test", "idlelib", "tkinter", "turtledemo", "site-packages", "
 
 
 def install(interpreter, dest):
-    """Copy `interpreter` to `dest` (e.g. BUILD_DIR/.heroku/python); returns its python."""
+    """Copy `interpreter` to `dest` (e.g. BUILD_DIR/.heroku/python)."""
     if interpreter.system:
-        return _virtual_environment(interpreter, Path(dest))
+        _virtual_environment(interpreter, Path(dest))
+        return
     major, minor = interpreter.version[:2]
     name = f"python{major}.{minor}"
     source = Path(interpreter.prefix)
@@ -47,7 +48,6 @@ def install(interpreter, dest):
 
     shutil.rmtree(dest, ignore_errors=True)
     os.replace(partial, dest)
-    return dest / "bin" / name
 
 
 def _virtual_environment(interpreter, dest):
@@ -59,7 +59,6 @@ def _virtual_environment(interpreter, dest):
     # `command =` records the build folder; the slug must not depend on it.
     config.write_text("".join(line for line in config.read_text().splitlines(keepends=True)
                               if not line.startswith("command")))
-    return dest / "bin" / f"python{interpreter.version[0]}.{interpreter.version[1]}"
 
 
 def _link_or_copy(source, dest):

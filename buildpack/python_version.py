@@ -1,6 +1,6 @@
 """Which Python version the app asks for, and which interpreter satisfies it.
 
-Precedence (docs/python-version.md): `.python-version`, then `runtime.txt` (legacy), then
+Precedence (docs/buildpack.md): `.python-version`, then `runtime.txt` (legacy), then
 `requires-python` in pyproject.toml, then the newest supported version available.
 """
 
@@ -58,7 +58,7 @@ def requested_version(app_dir):
         return request
     pyproject = app_dir / "pyproject.toml"
     if pyproject.is_file():
-        specifier = toml.load(pyproject).get("project", {}).get("requires-python")
+        specifier = toml.project_table(pyproject).get("requires-python")
         if specifier:
             _parse_specifier(specifier)  # fail early on a malformed one
             return Request(None, specifier, "requires-python in pyproject.toml")
@@ -136,18 +136,21 @@ def choose(request, available, install):
     supported = [i for i in local if i.version[:2] in LATEST_PATCH]
 
     if request.version is None and request.specifier is None:
-        if not supported:
+        chosen = supported[0] if supported else install(dotted(max(LATEST_PATCH)))
+        if chosen is None:
             raise BuildError(messages.no_python_available(_choices(local)))
-        chosen = supported[0]
         warning(messages.no_version_specified(dotted(chosen.version[:2])))
         return chosen, f"No Python version was specified. Using Python {dotted(chosen.version)}"
 
     if request.specifier is not None:
         clauses = _parse_specifier(request.specifier)
         matching = [i for i in supported if _satisfies(i.version, clauses)]
-        if not matching:
+        # When the machine has none, uv may download the newest supported minor that matches.
+        downloadable = [minor for minor in sorted(LATEST_PATCH, reverse=True)
+                        if _satisfies((*minor, LATEST_PATCH[minor]), clauses)]
+        chosen = matching[0] if matching else (install(dotted(downloadable[0])) if downloadable else None)
+        if chosen is None:
             raise BuildError(messages.no_python_for_specifier(request.specifier, _choices(local)))
-        chosen = matching[0]
         return chosen, (f"Using Python {dotted(chosen.version)}, the newest available that "
                         f"matches {request.specifier} ({request.origin})")
 

@@ -6,6 +6,7 @@ Procfile has no `web` of its own). Compile decides it, when the config vars it d
 """
 
 import json
+import shlex
 from pathlib import Path
 
 from buildpack import slug
@@ -17,7 +18,7 @@ def web_command(build_dir, project):
     """The default web command for this slug, or None."""
     if project is None or project.wsgi_module is None or not slug.has_package(build_dir, "gunicorn"):
         return None
-    chdir = "" if str(project.root) == "." else f" --chdir {project.root}"
+    chdir = "" if str(project.root) == "." else f" --chdir {shlex.quote(str(project.root))}"
     return f"gunicorn {project.wsgi_module}{chdir} --bind 0.0.0.0:$PORT"
 
 

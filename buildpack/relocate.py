@@ -10,6 +10,8 @@ import re
 import struct
 from pathlib import Path
 
+from buildpack import files
+
 # A script that is valid as both sh and Python: sh execs the interpreter next to the
 # script (wherever the slug now is); Python sees a string literal and runs the rest.
 TRAMPOLINE = "#!/bin/sh\n'''exec' \"$(dirname -- \"$(realpath -- \"$0\")\")\"/'{python}' \"$0\" \"$@\"\n' '''\n"
@@ -25,7 +27,8 @@ def scripts(bin_dir, python_name):
             if not first.startswith(b"#!/") or b"python" not in first.rsplit(b"/", 1)[-1]:
                 continue
             rest = file.read()
-        _replace(path, TRAMPOLINE.format(python=python_name).encode() + rest)
+        # Replaced, not rewritten: the installer may have hard-linked the file from its cache.
+        files.replace(path, TRAMPOLINE.format(python=python_name).encode() + rest, path.stat().st_mode)
 
 
 def editable_installs(site_packages, build_dir):
@@ -40,7 +43,7 @@ def editable_installs(site_packages, build_dir):
         lines = pth.read_text(errors="replace").splitlines()
         fixed = [os.path.relpath(line, site_packages) if line.startswith(prefix) else line for line in lines]
         if fixed != lines:
-            _replace(pth, ("\n".join(fixed) + "\n").encode())
+            files.replace(pth, ("\n".join(fixed) + "\n").encode())
     literal = re.compile("'(" + re.escape(prefix) + "[^']*)'")
     for finder in site_packages.glob("__editable___*_finder.py"):
         text = finder.read_text()
@@ -48,16 +51,7 @@ def editable_installs(site_packages, build_dir):
         fixed = literal.sub(lambda m: f"{os_path}.normpath({os_path}.join({os_path}.dirname(__file__), "
                                       f"{os.path.relpath(m.group(1), site_packages)!r}))", text)
         if fixed != text:
-            _replace(finder, fixed.encode())
-
-
-def _replace(path, data):
-    """Write a new file in place of `path`: installers hard-link files from their caches,
-    so writing into the existing file would change the cached copy too."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    os.chmod(partial, path.stat().st_mode)
-    os.replace(partial, path)
+            files.replace(finder, fixed.encode())
 
 
 def runpath(executable, new="$ORIGIN/../lib"):

@@ -77,10 +77,15 @@ def from_pipfile_lock(path, sections=("default",)):
     try:
         lock = json.loads(Path(path).read_text())
     except ValueError as exc:
-        raise BuildError(messages.invalid_pipfile_lock(str(exc))) from None
+        raise BuildError(messages.invalid_pipfile_lock(f"it is not valid JSON: {exc}")) from None
+    if not isinstance(lock, dict):
+        raise BuildError(messages.invalid_pipfile_lock("it is not a JSON object"))
     lines = []
     for section in sections:
-        for name, spec in sorted(lock.get(section, {}).items()):
+        packages = lock.get(section, {})
+        if not isinstance(packages, dict) or not all(isinstance(spec, dict) for spec in packages.values()):
+            raise BuildError(messages.invalid_pipfile_lock(f'its "{section}" section is not an object of packages'))
+        for name, spec in sorted(packages.items()):
             extras = f"[{','.join(spec['extras'])}]" if spec.get("extras") else ""
             marker = f"; {spec['markers']}" if spec.get("markers") else ""
             if "git" in spec:

@@ -10,6 +10,11 @@ def python_home(build_dir):
     return Path(build_dir) / PYTHON_HOME
 
 
+def python(build_dir, version):
+    """The slug's python executable, for a Python (major, minor, ...) version."""
+    return python_home(build_dir) / "bin" / f"python{version[0]}.{version[1]}"
+
+
 def site_packages(build_dir):
     """The slug's site-packages folder, or None before Python is installed."""
     return next(iter(sorted(python_home(build_dir).glob("lib/python3.*/site-packages"))), None)

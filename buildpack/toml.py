@@ -24,6 +24,29 @@ def load(path):
         raise BuildError(messages.invalid_toml(path.name, str(exc))) from None
 
 
+def project_table(pyproject):
+    """The [project] table of a pyproject.toml, checked to have the shapes the build reads."""
+    project = load(pyproject).get("project", {})
+    if not isinstance(project, dict):
+        raise BuildError(messages.invalid_pyproject("[project] is not a table"))
+    if not isinstance(project.get("requires-python", ""), str):
+        raise BuildError(messages.invalid_pyproject('requires-python is not a string such as ">=3.12"'))
+    groups = {"dependencies": project.get("dependencies", []),
+              **{f"optional-dependencies.{name}": value
+                 for name, value in _table(project.get("optional-dependencies", {})).items()}}
+    for name, value in groups.items():
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise BuildError(messages.invalid_pyproject(
+                f'{name} is not a list of requirement strings such as ["django>=5.2"]'))
+    return project
+
+
+def _table(value):
+    if not isinstance(value, dict):
+        raise BuildError(messages.invalid_pyproject("optional-dependencies is not a table"))
+    return value
+
+
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _NUMBER = re.compile(r"[+-]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9_]+(\.[0-9_]+)?([eE][+-]?[0-9_]+)?|inf|nan)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?|\d{2}:\d{2}:\d{2}(\.\d+)?")
@@ -81,7 +104,7 @@ class _Reader:
                 keys = self.key()
                 self.expect("=")
                 self.skip()
-                self.walk(table, keys[:-1])[keys[-1]] = self.value()
+                self.assign(table, keys, self.value())
             self.skip()
             if self.pos < len(self.text) and self.text[self.pos] != "\n":
                 self.fail("expected the end of the line")
@@ -89,9 +112,17 @@ class _Reader:
     def walk(self, table, keys):
         for key in keys:
             table = table.setdefault(key, {})
-            if isinstance(table, list):
+            if isinstance(table, list) and table and isinstance(table[-1], dict):
                 table = table[-1]
+            elif not isinstance(table, dict):
+                self.fail(f"{key} is already defined as a value, not a table")
         return table
+
+    def assign(self, table, keys, value):
+        table = self.walk(table, keys[:-1])
+        if keys[-1] in table:
+            self.fail(f"{keys[-1]} is defined twice")
+        table[keys[-1]] = value
 
     def key(self):
         keys = []
@@ -136,7 +167,7 @@ class _Reader:
                 keys = self.key()
                 self.expect("=")
                 self.skip()
-                self.walk(table, keys[:-1])[keys[-1]] = self.value()
+                self.assign(table, keys, self.value())
                 self.skip()
                 if self.peek() == ",":
                     self.pos += 1

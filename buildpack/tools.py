@@ -22,7 +22,7 @@ def uv(cache_dir, config):
     from buildpack import package_index
     try:
         wheel = package_index.download_wheel("uv", UV_VERSION, _uv_platform_tag(), cache_dir, config)
-    except (OSError, ValueError):  # urllib's URLError is an OSError
+    except Exception:  # an index that is down, refuses us or answers nonsense: fall back to pip
         return None
     # Extracted beside the target and renamed into place: concurrent builds may race here.
     partial = target.parent.with_name(f"{target.parent.name}.{os.getpid()}.partial")

@@ -36,6 +36,9 @@ def main(argv=None):
         status = exc.status
     except KeyboardInterrupt:
         status = 130
+    except BrokenPipeError:  # the reader went away (`runtime config | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
+        status = 141
     except Exception as exc:  # our own bug: one line, the traceback only on request
         if os.environ.get("RUNTIME_DEBUG"):
             traceback.print_exc()

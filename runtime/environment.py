@@ -179,7 +179,13 @@ def collect_env_py(app_dir, environ):
                         "the variables it sets; fix it or remove it. Its output:\n"
                         + errors.rstrip())
     sys.stderr.write(errors)
-    return {name: tuple(entry) for name, entry in json.loads(result.stdout).items()}
+    try:
+        collected = json.loads(result.stdout)
+    except ValueError:  # it ended the interpreter itself (sys.exit, os._exit) before the report
+        raise UserError(f"{path} ended the interpreter (sys.exit()?) before runtime could collect "
+                        "the variables it sets: it should only set variables "
+                        "(os.environ.setdefault(...))") from None
+    return {name: tuple(entry) for name, entry in collected.items()}
 
 
 def source_profile_d(app_dir, environ):

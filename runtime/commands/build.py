@@ -2,7 +2,8 @@
 
 Like Heroku or Dokku: the app is copied into a fresh build folder, config vars become an
 ENV_DIR, and detect, compile and release run with a minimal environment and a persistent
-cache folder. The finished slug replaces `--out` only when the build succeeded.
+cache folder. The finished slug replaces `--out` only when the build succeeded, and only an
+earlier slug is ever replaced.
 """
 
 import json
@@ -15,9 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dotenv import dotenv_values
-
-from runtime import procfile
+from runtime import environment, procfile
 from runtime.errors import UserError
 
 # The build sees only these from the calling environment (Heroku's emulation keeps HOME,
@@ -26,7 +25,7 @@ from runtime.errors import UserError
 PASSED_THROUGH = re.compile(
     r"^(HOME|LANG|PATH|STACK|TMPDIR|SSL_CERT_FILE|SSL_CERT_DIR|PIP_CERT|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE"
     r"|[A-Za-z_]+_PROXY|[a-z_]+_proxy|PYENV_ROOT|UV_PYTHON_INSTALL_DIR|XDG_DATA_HOME|BUILDPACK_DEBUG)$")
-CONFIG_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+SLUG_MARK = ".release"  # what bin/release printed, as herokuish keeps it: marks a built slug
 
 
 def add_parser(subparsers):
@@ -36,7 +35,8 @@ def add_parser(subparsers):
                     "folder, as Heroku or Dokku would, and put the slug in --out.")
     parser.add_argument("app_dir", nargs="?", default=".", metavar="APP_DIR",
                         help="the app to build (default: the current folder)")
-    parser.add_argument("--out", metavar="DIR", help="where the slug goes (default: APP_DIR/.runtime/slug)")
+    parser.add_argument("--out", metavar="DIR", help="where the slug goes, replacing an earlier slug "
+                        "there (default: APP_DIR/.runtime/slug)")
     parser.add_argument("--cache", metavar="DIR",
                         help="the cache kept between builds (default: APP_DIR/.runtime/cache)")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
@@ -52,24 +52,25 @@ def run(args):
         raise UserError(f"{args.app_dir} is not a folder: give the folder of the app to build")
     out = Path(args.out).resolve() if args.out else app_dir / ".runtime" / "slug"
     cache = Path(args.cache).resolve() if args.cache else app_dir / ".runtime" / "cache"
+    _refuse_to_replace(out)
     config = _config_vars(args.env_file, args.env)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
     cache.mkdir(parents=True, exist_ok=True)
-    # Next to --out, so that the finished slug lands there with a rename.
-    build_dir = Path(tempfile.mkdtemp(prefix="build_", dir=out.parent))
+    # Outside the app, like a host's /tmp/build_<id>: the app's own repository, slug and cache
+    # are not around it.
+    build_dir = Path(tempfile.mkdtemp(prefix="build_"))
     env_dir = Path(tempfile.mkdtemp(prefix="env_"))
     try:
-        _copy_app(app_dir, build_dir)
+        _copy_app(app_dir, build_dir, leave_out=[out, cache, app_dir / ".runtime"])
         for name, value in config.items():
             (env_dir / name).write_text(value)
         status = _build(build_dir, cache, env_dir)
         if status:
             print(f"\n-----> Build failed (exit status {status}); {out} was left as it was.", flush=True)
             return status
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(build_dir, out)
+        shutil.rmtree(out, ignore_errors=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(build_dir, out)
         print(f"-----> Slug ready in {out}", flush=True)
         return 0
     finally:
@@ -77,36 +78,52 @@ def run(args):
         shutil.rmtree(env_dir, ignore_errors=True)
 
 
+def _refuse_to_replace(out):
+    """--out is replaced by the new slug: only an earlier slug (or nothing) may be there."""
+    if out.exists() and any(out.iterdir()) and not (out / SLUG_MARK).is_file():
+        raise UserError(f"--out {out} is a folder that is not a slug built by `runtime build` "
+                        "(it has no .release file), and the new slug would replace it: give a new "
+                        "or empty folder, or the folder of an earlier slug")
+
+
 def _config_vars(env_files, pairs):
     config = {}
     for path in env_files:
-        if not os.path.isfile(path):
-            raise UserError(f"--env-file {path}: no such file")
-        config.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+        env_file = environment.load_env_file(path)
+        for name, value in env_file.values.items():
+            if not environment.ENV_NAME.match(name):
+                raise UserError(f"{env_file.source(name)}: {name!r} is not a config var name: use "
+                                "letters, digits and _, not starting with a digit")
+            config[name] = value
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not CONFIG_NAME.match(name):
+        if not sep or not environment.ENV_NAME.match(name):
             raise UserError(f"--env {pair!r}: expected KEY=VALUE with a name of letters, digits and _")
         config[name] = value
     return config
 
 
-def _copy_app(app_dir, build_dir):
-    """Copy what a `git push` would send: in a git checkout the files git tracks or would
-    track (ignored files such as .venv and .env stay behind); elsewhere everything but
-    .git and .runtime."""
-    listed = subprocess.run(
-        ["git", "-C", str(app_dir), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        capture_output=True)
-    if listed.returncode == 0 and (app_dir / ".git").exists():
-        for name in filter(None, listed.stdout.decode().split("\0")):
+def _copy_app(app_dir, build_dir, leave_out):
+    """Copy what a `git push` would send: in a git checkout (the app may be a folder of a
+    larger repository) the files git tracks or would track, so that ignored files such as
+    .venv and .env stay behind; elsewhere everything but .git. Never the slug or the cache."""
+    def kept(path):
+        return not any(path == folder or folder in path.parents for folder in leave_out)
+
+    inside_git = subprocess.run(["git", "-C", str(app_dir), "rev-parse", "--is-inside-work-tree"],
+                                capture_output=True, text=True).stdout.strip() == "true"
+    if inside_git:
+        listed = subprocess.run(
+            ["git", "-C", str(app_dir), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True, check=True)
+        for name in filter(None, os.fsdecode(listed.stdout).split("\0")):
             source = app_dir / name
-            if source.is_file() or source.is_symlink():
+            if kept(source) and (source.is_file() or source.is_symlink()):
                 (build_dir / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, build_dir / name, follow_symlinks=False)
         return
-    shutil.copytree(app_dir, build_dir, symlinks=True, dirs_exist_ok=True,
-                    ignore=lambda folder, names: [".git", ".runtime"] if Path(folder) == app_dir else [])
+    shutil.copytree(app_dir, build_dir, symlinks=True, dirs_exist_ok=True, ignore=lambda folder, names: [
+        name for name in names if name == ".git" or not kept(Path(folder, name))])
 
 
 def _build(build_dir, cache, env_dir):
@@ -133,7 +150,7 @@ def _build(build_dir, cache, env_dir):
     if released.returncode:
         sys.stderr.write(released.stderr)
         return released.returncode
-    (build_dir / ".release").write_text(released.stdout)
+    (build_dir / SLUG_MARK).write_text(released.stdout)
     _discover_process_types(build_dir, _default_process_types(released.stdout))
     print("-----> Build steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings),
           flush=True)

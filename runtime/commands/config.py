@@ -2,9 +2,9 @@
 
 import shlex
 
+from buildpack.config_vars import mask
 from runtime import formation
 from runtime.app import App, add_app_arguments, add_port_argument
-from runtime.masking import mask
 
 COMMENT_COLUMN = 48
 

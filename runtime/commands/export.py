@@ -66,8 +66,11 @@ def export(args):
         path = os.path.join(args.directory, file.name)
         try:
             os.makedirs(args.directory, exist_ok=True)
-            with open(path, "w", encoding="utf-8") as output:
+            # Owner-only: the files hold the app's configuration, secrets included.
+            with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                      encoding="utf-8") as output:
                 output.write(file.content)
+            os.chmod(path, 0o600)  # also when the file was there before
         except OSError as exc:
             raise UserError(f"cannot write {path}: {exc.strerror}: choose a directory you can "
                             "write to") from None

@@ -1,5 +1,7 @@
 """What every build promises: config vars handled safely, errors without tracebacks."""
 
+import glob
+import os
 import subprocess
 
 import pytest
@@ -28,6 +30,9 @@ def test_internal_error_is_one_line_and_debug_variable_shows_the_traceback(build
     assert len(errors) == 1 and errors[0].startswith(" !     Error: Internal error in the buildpack")
     debug = subprocess.run(command, env=build_env(BUILDPACK_DEBUG="1"), capture_output=True, text=True)
     assert "Traceback (most recent call last)" in debug.stderr
+    as_config_var = [*command[:3], str(builder.env_dir({"BUILDPACK_DEBUG": "1"}))]
+    debug = subprocess.run(as_config_var, env=build_env(), capture_output=True, text=True)
+    assert "Traceback (most recent call last)" in debug.stderr
 
 
 @pytest.mark.parametrize("config,error", [
@@ -41,3 +46,24 @@ def test_config_vars_with_values_the_build_cannot_use_are_clear_errors(builder, 
     assert result.returncode == 1
     assert f" !     Error: {error}\n" in result.stderr
     assert "Traceback" not in result.log
+
+
+@pytest.mark.parametrize("version", ["3.9", "3.10"])
+def test_the_buildpack_runs_on_an_old_python3_of_the_build_machine(builder, tmp_path, version):
+    """The first python3 on PATH runs the buildpack's own code: 3.9 and 3.10 have no tomllib."""
+    found = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin")))
+    if not found:
+        pytest.skip(f"no Python {version} under pyenv")
+    apps.write(tmp_path, {"app.py": "", "pyproject.toml": """\
+        [project]
+        name = "site"
+        version = "1"
+        requires-python = "~=3.12.0"
+        dependencies = ["gunicorn"]
+        """})
+    path = f"{found[-1]}:{os.environ['PATH']}"
+    assert subprocess.run([str(BIN / "detect"), str(tmp_path)], env=build_env(PATH=path),
+                          capture_output=True, text=True).stdout == "Python\n"
+    result = builder.compile(tmp_path, env={"PATH": path})
+    assert result.returncode == 0, result.log
+    assert "-----> Using Python 3.12." in result.stdout

@@ -4,13 +4,15 @@ import base64
 import hashlib
 import http.server
 import io
+import os
+import subprocess
 import threading
 import zipfile
 
 import pytest
 
 from tests import apps
-from tests.conftest import slug_python
+from tests.conftest import BIN, build_env, slug_python
 
 TOKEN = "s3cr3t-t0ken-4f9a1c"
 
@@ -107,3 +109,39 @@ def test_hooks_run_with_config_vars_and_a_failing_hook_fails_the_build(builder, 
     assert "       about to fail" in failed.stdout
     assert " !     Error: Failed to run the bin/post_compile script.\n" in failed.stderr
     assert " !     bin/post_compile exited with status 3. See its output above." in failed.stderr
+
+
+def test_pip_index_url_with_credentials_is_used_and_never_printed(builder, tmp_path, private_index):
+    """The private index is the only index: uv itself cannot be fetched from it (it serves
+    privatepkg only), so the build says so and installs with pip, token and all."""
+    address, seen = private_index
+    apps.write(tmp_path / "app", {"app.py": "", ".python-version": "3.12\n", "requirements.txt": "privatepkg==1.0\n"})
+    cache = tmp_path / "cache-without-uv"  # not the session's cache, where uv already is
+    cache.mkdir()
+    build_dir = builder.fresh_build_dir(tmp_path / "app")
+    config = {"PIP_INDEX_URL": f"http://build:{TOKEN}@{address}/simple/", "PIP_CONFIG_FILE": os.devnull}
+    result = subprocess.run([str(BIN / "compile"), str(build_dir), str(cache), str(builder.env_dir(config))],
+                            env=build_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " !     Note: uv could not be downloaded from the package index; installing with pip instead." in result.stderr
+    assert "-----> Installing dependencies with pip from requirements.txt" in result.stdout
+    assert TOKEN not in result.stdout + result.stderr
+    assert slug_python(build_dir, "-c", "'import privatepkg'").returncode == 0
+
+
+def test_a_hook_whose_interpreter_is_missing_fails_the_build_clearly(builder, tmp_path):
+    apps.write(tmp_path, {"app.py": "", ".python-version": "3.12\n", "requirements.txt": "six\n",
+                          "bin/pre_compile": "#!/bin/sh\r\necho written on Windows\r\n"})
+    result = builder.compile(tmp_path)
+    assert result.returncode == 1
+    assert " !     Error: Failed to run the bin/pre_compile script: No such file or directory." in result.stderr
+    assert "must have Unix line endings (no CRLF)" in result.stderr
+    assert "Traceback" not in result.log
+
+
+def test_a_config_var_with_a_nul_byte_is_a_clear_error(builder, tmp_path):
+    apps.write(tmp_path, {"app.py": "", ".python-version": "3.12\n", "requirements.txt": "six\n"})
+    result = builder.compile(tmp_path, config={"BROKEN": "a\0b"})
+    assert result.returncode == 1
+    assert " !     Error: The config var BROKEN contains a NUL byte." in result.stderr
+

@@ -12,7 +12,7 @@ def test_django_app_is_detected_as_django(tmp_path):
 
 def test_nested_django_app_is_detected_as_django(tmp_path):
     apps.django_app(tmp_path, subdir="backend", requirements=None, python_version=None)
-    apps.write(tmp_path, {"requirements.txt": "django\n"})
+    apps.write(tmp_path, {"requirements.txt": "flask\n"})  # only manage.py says Django
     assert run_bin("detect", tmp_path).stdout == "Django\n"
 
 

@@ -74,6 +74,14 @@ def test_requirements_file_config_var_picks_another_file(builder, tmp_path):
     assert imports(result.build_dir, "gunicorn", "whitenoise") and not imports(result.build_dir, "six")
 
 
+@pytest.mark.parametrize("chosen", ["/etc/hostname", "../requirements.txt"])
+def test_requirements_file_outside_the_app_is_a_clear_error(builder, tmp_path, chosen):
+    plain_app(tmp_path / "app", {"requirements.txt": "gunicorn\n"})
+    result = builder.compile(tmp_path / "app", config={"REQUIREMENTS_FILE": chosen})
+    assert result.returncode == 1
+    assert f" !     Error: REQUIREMENTS_FILE is set to {chosen!r}, which is outside the app." in result.stderr
+
+
 def test_requirements_file_that_does_not_exist_is_a_clear_error(builder, tmp_path):
     plain_app(tmp_path, {"requirements.txt": "gunicorn\n"})
     result = builder.compile(tmp_path, config={"REQUIREMENTS_FILE": "requirements/prod.txt"})
@@ -148,6 +156,13 @@ MANIFEST_ERRORS = [
     ({"setup.py": "from setuptools import setup\nsetup()\n"},
      "Couldn't find any supported Python dependency files.", "REQUIREMENTS_FILE"),
     ({"pyproject.toml": "[project\nname = 1\n"}, "Unable to parse pyproject.toml.", "not valid TOML"),
+    ({"pyproject.toml": 'project = "site"\n'}, "Invalid pyproject.toml.", "In pyproject.toml, [project] is not a table."),
+    ({"pyproject.toml": '[project]\nname = "x"\ndependencies = "django"\n'}, "Invalid pyproject.toml.",
+     'dependencies is not a list of requirement strings such as ["django>=5.2"]'),
+    ({"pyproject.toml": '[project]\nname = "x"\nrequires-python = 3.12\n'}, "Invalid pyproject.toml.",
+     'requires-python is not a string such as ">=3.12"'),
+    ({"Pipfile.lock": '{"default": ["gunicorn"]}'}, "Can't parse Pipfile.lock.",
+     'its "default" section is not an object of packages'),
 ]
 
 

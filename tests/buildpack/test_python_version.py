@@ -157,3 +157,20 @@ def test_a_machine_with_only_the_distribution_python_builds_a_working_slug(build
     result.build_dir.rename(moved)
     check = slug_python(moved, "-c", "'import django, sys; print(sys.prefix)'")
     assert check.stdout.strip() == f"{moved}/.heroku/python"
+
+
+def test_requires_python_that_nothing_here_matches_lists_what_can_be_used(builder, tmp_path):
+    apps.write(tmp_path, {"app.py": "", "pyproject.toml": '''\
+        [project]
+        name = "site"
+        version = "1"
+        requires-python = ">=3.14"
+        dependencies = ["six"]
+        '''})
+    result = builder.compile(tmp_path)
+    if result.returncode == 0:
+        pytest.skip("Python 3.14 is available here (or uv could download it)")
+    assert "-----> Downloading Python 3.14 with uv" in result.stdout
+    assert " !     Error: No available Python version matches requires-python in pyproject.toml." in result.stderr
+    assert " !     Available on this build machine: 3." in result.stderr
+

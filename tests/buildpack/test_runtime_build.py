@@ -74,3 +74,36 @@ def test_a_folder_that_is_not_a_python_app_is_not_compatible(tmp_path):
     assert result.stdout.startswith("-----> App not compatible with buildpack\n")
     assert "No Python project found: looked for requirements.txt" in result.stderr
     assert not (tmp_path / "slug").exists()
+
+
+def test_out_that_is_not_an_earlier_slug_is_never_replaced(git_app, tmp_path):
+    precious = tmp_path / "precious"
+    apps.write(precious, {"thesis.txt": "years of work\n"})
+    result = runtime_build(git_app, "--out", precious, "--cache", tmp_path / "cache")
+    assert result.returncode == 1
+    assert f"runtime: error: --out {precious} is a folder that is not a slug built by `runtime build`" in result.stderr
+    assert (precious / "thesis.txt").read_text() == "years of work\n"
+
+
+def test_rebuilds_with_the_default_out_never_copy_the_slug_or_cache_into_the_slug(tmp_path):
+    app = apps.django_app(tmp_path / "app")  # no .gitignore for .runtime/
+    subprocess.run(["git", "init", "-q"], cwd=app, check=True)
+    for _ in range(2):
+        result = runtime_build(app)
+        assert result.returncode == 0, result.stdout + result.stderr
+    slug = app / ".runtime" / "slug"
+    assert not (slug / ".runtime").exists()
+    assert (slug / ".heroku/python").is_dir()
+
+
+def test_an_app_in_a_folder_of_a_larger_repository_keeps_its_gitignore(tmp_path):
+    repository = tmp_path / "monorepo"
+    app = apps.django_app(repository / "services" / "web", files={
+        ".gitignore": ".env\n.venv/\ndb.sqlite3\n", ".env": "SECRET_KEY=local\n",
+        ".venv/pyvenv.cfg": "home = /usr/bin\n", "db.sqlite3": "local data"})
+    subprocess.run(["git", "init", "-q"], cwd=repository, check=True)
+    result = runtime_build(app, "--out", tmp_path / "slug", "--cache", tmp_path / "cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    slug = tmp_path / "slug"
+    assert (slug / "manage.py").exists()
+    assert not (slug / ".env").exists() and not (slug / ".venv").exists() and not (slug / "db.sqlite3").exists()

@@ -56,9 +56,11 @@ def test_nested_manage_py_one_level_down_is_found(builder, tmp_path):
     assert release["default_process_types"]["web"] == "gunicorn shop.wsgi --chdir backend --bind 0.0.0.0:$PORT"
 
 
-def test_release_without_gunicorn_offers_no_web_process(tmp_path):
-    apps.django_app(tmp_path)
-    release = run_bin("release", tmp_path)
+def test_release_without_gunicorn_offers_no_web_process(builder, tmp_path):
+    apps.django_app(tmp_path, requirements="django\nwhitenoise\n")
+    result = builder.compile(tmp_path)
+    assert result.returncode == 0, result.log
+    release = run_bin("release", result.build_dir)
     assert release.returncode == 0
     assert yaml.safe_load(release.stdout) == {}
 

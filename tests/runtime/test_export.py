@@ -177,6 +177,8 @@ def test_export_uses_the_app_configuration_not_this_shell(app, tmp_path):
     unit = (out / "app-web-1.service").read_text()
     assert 'Environment="PORT=7000"' in unit and 'Environment="FROM_ENV_PY=yes"' in unit
     assert "SHELL_ONLY" not in unit and "Environment=\"PATH=" not in unit
+    # The configuration (secrets included) is readable by its owner only.
+    assert {oct(path.stat().st_mode & 0o777) for path in out.iterdir()} == {"0o600"}
 
 
 def test_exported_slug_processes_source_profile_d_first(app, tmp_path):

@@ -1,0 +1,100 @@
+"""The TOML reader build hosts without tomllib (Python 3.9, 3.10) use: it reads what the
+standard library's reader reads, and refuses what it refuses."""
+
+import tomllib
+
+import pytest
+
+from buildpack import toml
+
+DOCUMENTS = {
+    "pyproject": '''\
+# comment
+[build-system]
+requires = ["setuptools>=64", 'wheel']  # trailing comment
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "site"
+version = "1.0"
+requires-python = ">=3.11,<3.14"
+description = """A "multi-line"
+description"""
+license = {text = "MIT"}
+authors = [{ name = "A. Dev", email = "dev@example.com" }]
+dependencies = [
+    "django>=5.2",
+    "whitenoise[brotli]",  # comment inside an array
+    'psycopg[binary]; python_version >= "3.10"',
+]
+[project.optional-dependencies]
+test = ["pytest", "pytest-django"]
+
+[tool.uv]
+package = false
+dev-dependencies = []
+[[tool.uv.index]]
+name = "private"
+url = "https://example.com/simple"
+[[tool.uv.index]]
+name = "other"
+url = 'C:\\literal\\path'
+''',
+    "values": '''\
+integers = [1, +2, -3, 1_000, 0xff, 0o17, 0b101]
+floats = [1.5, -0.25, 6e3, 1_000.5]
+booleans = [true, false]
+escapes = "tab\\tnewline\\nquote\\"unicode\\u00e9"
+literal = 'C:\\no\\escapes'
+multi-literal = \'\'\'
+raw \\n text\'\'\'
+folded = """one \\
+         two"""
+date = 2026-11-22
+dotted.keys.here = "x"
+"quoted key" = 1
+nested = [[1, 2], ["a"], []]
+''',
+    "uv.lock": '''\
+version = 1
+requires-python = ">=3.12"
+
+[[package]]
+name = "whitenoise"
+version = "6.11.0"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files/whitenoise.tar.gz", hash = "sha256:abc", size = 123 }
+wheels = [
+    { url = "https://files/whitenoise.whl", hash = "sha256:def", size = 45 },
+]
+''',
+}
+
+
+def plain(value):
+    """tomllib reads dates as date objects; the fallback keeps their text."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_reads_what_tomllib_reads(name):
+    assert toml._Reader(DOCUMENTS[name]).document() == plain(tomllib.loads(DOCUMENTS[name]))
+
+
+@pytest.mark.parametrize("text", [
+    'a = 1\na = 2\n',                # a key defined twice
+    'a = 1\n[a.b]\nc = 2\n',         # a value used as a table
+    '[project\nname = "x"\n',       # an unclosed table header
+    'name = "unterminated\n',       # an unterminated string
+    'key = \n',                       # no value
+    'a = 1 b = 2\n',                  # two statements on one line
+])
+def test_refuses_what_tomllib_refuses(text):
+    with pytest.raises(tomllib.TOMLDecodeError):
+        tomllib.loads(text)
+    with pytest.raises(ValueError):
+        toml._Reader(text).document()
