@@ -25,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from common import environment, settle  # noqa: E402
 from tests import apps  # noqa: E402  (the same generated Django apps the tests build)
 
 PYTHON_VERSION = "3.12"
@@ -35,15 +36,6 @@ LARGE = SMALL + [
     "requests", "Markdown", "PyYAML", "python-dateutil", "pytz",
 ]
 ADDED = "django-debug-toolbar"
-
-
-def environment():
-    """The same network settings for both sides; the machine's pip.conf is left out so the
-    classic pip sees only the package index, as a host's would."""
-    keep = ("HOME", "LANG", "PATH", "SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_CERT", "REQUESTS_CA_BUNDLE", "PYENV_ROOT")
-    env = {k: v for k, v in os.environ.items() if k in keep}
-    env["PIP_CONFIG_FILE"] = os.devnull
-    return env
 
 
 def make_app(root, packages):
@@ -79,6 +71,7 @@ class Classic:
         if fresh:
             shutil.rmtree(self.venv, ignore_errors=True)
         checkout = self.checkout(app)
+        settle()
         started = time.perf_counter()
         if fresh:
             subprocess.run([pyenv_python(), "-m", "venv", str(self.venv)], check=True)
@@ -108,6 +101,7 @@ class Ours:
         headers as they arrive."""
         build_dir = self.work / f"build_{time.monotonic_ns()}"
         shutil.copytree(app, build_dir)
+        settle()
         started = time.perf_counter()
         process = subprocess.Popen([str(REPO / "bin/compile"), str(build_dir), str(self.cache), str(self.env_dir)],
                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment())

@@ -17,7 +17,6 @@ Rows, each the median of REPEAT runs:
 one-command benchmark runner.
 """
 
-import os
 import shutil
 import statistics
 import subprocess
@@ -31,15 +30,11 @@ sys.path.insert(0, str(REPO))
 
 from buildpack import cache, interpreters, slug, static_cache  # noqa: E402
 from buildpack.compile import Context  # noqa: E402
+from common import environment, settle  # noqa: E402
 from tests import apps  # noqa: E402  (the same generated Django apps the tests build)
 
 REPEAT = 3
 REQUIREMENTS = "django\ngunicorn\nwhitenoise[brotli]\n"
-
-
-def environment():
-    keep = ("HOME", "LANG", "PATH", "SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_CERT", "REQUESTS_CA_BUNDLE", "PYENV_ROOT")
-    return {k: v for k, v in os.environ.items() if k in keep}
 
 
 class Builds:
@@ -60,6 +55,7 @@ class Builds:
     def compile(self):
         """Seconds for one bin/compile of a fresh checkout; returns (seconds, build folder)."""
         build_dir = self.checkout()
+        settle()
         started = time.perf_counter()
         subprocess.run([str(REPO / "bin/compile"), str(build_dir), str(self.cache), str(self.env_dir)],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=environment())
@@ -88,6 +84,7 @@ def reuse_step(builds, slug_dir):
 def classic_collectstatic(slug_dir):
     shutil.rmtree(slug_dir / "staticfiles", ignore_errors=True)
     python = next(slug.python_home(slug_dir).glob("bin/python3.*"))
+    settle()
     started = time.perf_counter()
     subprocess.run([str(python), "manage.py", "collectstatic", "--noinput"], cwd=slug_dir, check=True,
                    stdout=subprocess.DEVNULL, env=environment())

@@ -7,7 +7,6 @@ import contextlib
 import fcntl
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,14 +54,18 @@ def compile(build_dir, cache_dir, env_dir, install_test=False):
     ctx = Context(
         build_dir=Path(build_dir).resolve(), cache_dir=Path(cache_dir).resolve(), config=config,
         install_test=install_test, stack=os.environ.get("STACK") or _machine_stack(),
-        scratch_dir=Path(tempfile.mkdtemp(prefix="buildpack-")), base_env=_clean_environment(),
+        scratch_dir=Path(cache_dir).resolve() / "scratch", base_env=_clean_environment(),
     )
     ctx.cache_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        with _cache_lock(ctx.cache_dir):
-            _steps(ctx)
-    finally:
+    with _cache_lock(ctx.cache_dir):
+        # Files the build needs for a while (a compiled lock, a build-time database); what a
+        # killed build left there goes now.
         shutil.rmtree(ctx.scratch_dir, ignore_errors=True)
+        ctx.scratch_dir.mkdir()
+        try:
+            _steps(ctx)
+        finally:
+            shutil.rmtree(ctx.scratch_dir, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,20 @@
+"""What the build benchmarks share: the environment both sides run in, and a quiet disk."""
+
+import os
+
+PASSED_THROUGH = ("HOME", "LANG", "PATH", "SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_CERT", "REQUESTS_CA_BUNDLE",
+                  "PYENV_ROOT")
+
+
+def environment():
+    """The same network settings for both sides; the machine's pip.conf is left out, so that
+    the classic pip sees only the package index, as a host's would."""
+    env = {name: value for name, value in os.environ.items() if name in PASSED_THROUGH}
+    env["PIP_CONFIG_FILE"] = os.devnull
+    return env
+
+
+def settle():
+    """Flush what the previous measurement wrote and deleted before the next one starts: a
+    virtual disk still busy with it slows whichever side comes next by up to a factor of two."""
+    os.sync()
