@@ -51,10 +51,11 @@ def compile(build_dir, cache_dir, env_dir, install_test=False):
     output.hide(config_vars.secret_values(config))
     for name in denied:
         warning(messages.config_var_ignored(name))
+    cache_dir = Path(cache_dir).resolve()
     ctx = Context(
-        build_dir=Path(build_dir).resolve(), cache_dir=Path(cache_dir).resolve(), config=config,
+        build_dir=Path(build_dir).resolve(), cache_dir=cache_dir, config=config,
         install_test=install_test, stack=os.environ.get("STACK") or _machine_stack(),
-        scratch_dir=Path(cache_dir).resolve() / "scratch", base_env=_clean_environment(),
+        scratch_dir=cache_dir / "scratch", base_env=_clean_environment(),
     )
     ctx.cache_dir.mkdir(parents=True, exist_ok=True)
     with _cache_lock(ctx.cache_dir):
