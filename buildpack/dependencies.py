@@ -37,8 +37,9 @@ def install(ctx, installer, manifest, previous_fingerprint):
     """Sync the slug's Python to the app's manifest; returns (the fingerprint to cache,
     whether the installer ran)."""
     lock, inputs = _prepare(ctx, manifest, installer)
-    hide(ctx.config[name] for name in requirements.variables(inputs) if name in ctx.config)
-    fingerprint = _fingerprint(ctx, installer, manifest, inputs)
+    referenced = requirements.variables(inputs)
+    hide(ctx.config[name] for name in referenced if name in ctx.config)
+    fingerprint = _fingerprint(ctx, installer, manifest, inputs, referenced)
     always = requirements.has_local_or_vcs(inputs)
     if fingerprint == previous_fingerprint and not always:
         step(f"Dependencies unchanged since the last build: nothing to install ({manifest.path})")
@@ -140,7 +141,7 @@ def _pip_compile(ctx, installer, args):
     return output.run([str(pip_compile)] + args, env=installer.env(env), cwd=ctx.build_dir)
 
 
-def _fingerprint(ctx, installer, manifest, inputs):
+def _fingerprint(ctx, installer, manifest, inputs, referenced):
     digest = hashlib.sha256()
     digest.update(json.dumps([installer.name, ctx.python_version, manifest.kind, str(manifest.path),
                               ctx.install_test]).encode())
@@ -151,7 +152,7 @@ def _fingerprint(ctx, installer, manifest, inputs):
         digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
     # Values that change what an install fetches: referenced ${VAR}s and index settings.
     relevant = sorted(name for name in ctx.config
-                      if name in requirements.variables(inputs) or name.startswith(("PIP_", "UV_")))
+                      if name in referenced or name.startswith(("PIP_", "UV_")))
     for name in relevant:
         digest.update(f"{name}={ctx.config[name]}\0".encode())
     return digest.hexdigest()
