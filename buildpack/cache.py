@@ -14,7 +14,6 @@ would.
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 from buildpack import files
@@ -67,11 +66,28 @@ class Unit:
 
 
 def link_copy(source, dest):
-    """Copy a tree as hard links (a copy where links cannot cross filesystems)."""
+    """Copy a tree to `dest`, which must not exist, as hard links (a plain copy where links
+    cannot cross filesystems)."""
+    os.mkdir(dest)
     try:
-        # cp is several times faster than a Python walk for tens of thousands of files.
-        subprocess.run(["cp", "-al", str(source), str(dest)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except (OSError, subprocess.CalledProcessError):
+        _link_tree(source, dest)
+    except OSError:
         shutil.rmtree(dest, ignore_errors=True)
         shutil.copytree(source, dest, symlinks=True)
+
+
+def _link_tree(source, dest):
+    """Only the folders are new. Unlike `cp -al`, they get the umask's mode and the current
+    time, which nothing reads, for a third of the system calls: folders are most of a
+    restore's cost (Django alone has 2,400 of them, for its translations)."""
+    pending = [(source, dest)]
+    while pending:
+        source, dest = pending.pop()
+        with os.scandir(source) as entries:
+            for entry in entries:
+                target = os.path.join(dest, entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    os.mkdir(target)
+                    pending.append((entry.path, target))
+                else:  # a file, or a symbolic link linked as itself
+                    os.link(entry.path, target, follow_symlinks=False)

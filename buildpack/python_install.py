@@ -2,7 +2,9 @@
 
 Only what an app needs at run time and to build C extensions is copied: the executable,
 libpython, the standard library and the headers. Left out: the test suite, IDLE, Tk, the
-static libpython and the build machine's own site-packages.
+static libpython, the bytecode for `python -O` and `-OO` (a third of the standard library's
+files, which every cache restore would otherwise link) and the build machine's own
+site-packages.
 """
 
 import os
@@ -75,5 +77,6 @@ def _skip_unneeded(stdlib):
     def ignore(folder, names):
         if Path(folder) == stdlib:
             return [n for n in names if n in SKIPPED_STDLIB]
-        return [n for n in names if n.endswith(".a")]  # static libpython in config-3.X-*/
+        # The static libpython (in config-3.X-*/) and optimized bytecode (in __pycache__/).
+        return [n for n in names if n.endswith((".a", ".opt-1.pyc", ".opt-2.pyc"))]
     return ignore

@@ -8,7 +8,9 @@ imported, data files the settings read) and the folders the staticfiles finders 
 from. The cache keeps STATIC_ROOT with a digest of each of those files and of every file in
 those folders, plus the Python version and the config vars. The next build recomputes the
 digests of the same paths, without starting Django, and hard-links the output back when
-they all match. Any change, a new static file included, runs collectstatic again.
+they all match. Any change, a new static file included, runs collectstatic again. As rsync
+judges files, one whose size and modification time are as recorded keeps its recorded
+digest unread: the cache restores installed packages with their times.
 
 Hard links make saving and restoring cheap; the price is that a later step editing a collected
 file in place (rather than replacing it) would edit the cached copy too.
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from buildpack import cache
 
-FORMAT = 1  # bump when the metadata changes meaning
+FORMAT = 2  # bump when the metadata changes meaning
 
 
 def reuse(ctx):
@@ -34,7 +36,7 @@ def reuse(ctx):
     output = ctx.build_dir / cached["output"]
     if output.exists():
         return None, f"{cached['output']} is in the app already"
-    changes = _changes(cached, _state(ctx, cached["files"], cached["folders"]))
+    changes = _changes(cached, _state(ctx, cached["files"], cached["folders"], cached))
     if changes:
         more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
         return None, f"{', '.join(changes[:3])}{more} changed"
@@ -84,24 +86,34 @@ def _recorded_files(ctx, read, output, folders):
     return sorted(kept)
 
 
-def _state(ctx, files, folders):
-    """What the output was made from: a digest per input file, Python version, config vars."""
-    digests = {name: _digest(ctx.build_dir / name) for name in files}
-    for folder in folders:
-        for root, _, names in os.walk(ctx.build_dir / folder, followlinks=True):
-            for name in names:
-                path = Path(root, name)
-                digests[str(path.relative_to(ctx.build_dir))] = _digest(path)
+def _state(ctx, files, folders, cached=None):
+    """What the output was made from: Python version, config vars, and each input file's
+    digest, with its size and modification time. A file whose size and time are as `cached`
+    recorded keeps the recorded digest: on a rebuild that is every installed package's file,
+    and reading them all was most of this check's cost."""
+    known_stamps, known_digests = (cached["stamps"], cached["digests"]) if cached else ({}, {})
+    stamps, digests = {}, {}
+    for name in _input_files(ctx.build_dir, files, folders):
+        path = ctx.build_dir / name
+        try:
+            status = path.stat()
+            stamps[name] = f"{status.st_size} bytes, modified {status.st_mtime_ns}"
+            digests[name] = (known_digests[name] if known_stamps.get(name) == stamps[name]
+                             else hashlib.sha256(path.read_bytes()).hexdigest())
+        except OSError:
+            digests[name] = "absent"
     config = json.dumps(sorted(ctx.config.items())).encode()
     return {"python": ctx.python_version, "config": hashlib.sha256(config).hexdigest(),
-            "digests": digests}
+            "stamps": stamps, "digests": digests}
 
 
-def _digest(path):
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return "absent"
+def _input_files(build_dir, files, folders):
+    """The recorded files and every file now in the recorded folders, relative to build_dir."""
+    yield from files
+    for folder in folders:
+        for root, _, names in os.walk(build_dir / folder, followlinks=True):
+            for name in names:
+                yield str(Path(root, name).relative_to(build_dir))
 
 
 def _changes(cached, current):

@@ -10,18 +10,21 @@ import re
 from buildpack import messages
 from buildpack.output import BuildError
 
-try:
-    import tomllib
-except ImportError:  # Python < 3.11
-    tomllib = None
-
 
 def load(path):
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     try:
-        return tomllib.loads(text) if tomllib else _Reader(text).document()
+        return _parse(text)
     except (ValueError, IndexError) as exc:  # tomllib.TOMLDecodeError is a ValueError
         raise BuildError(messages.invalid_toml(path.name, str(exc))) from None
+
+
+def _parse(text):
+    try:
+        import tomllib  # imported here: most builds read no TOML, and it costs 10 ms to import
+    except ImportError:  # Python < 3.11
+        return _Reader(text).document()
+    return tomllib.loads(text)
 
 
 def project_table(pyproject):

@@ -1,13 +1,10 @@
 """Config vars reach the install step and the hooks; secrets never reach the log."""
 
 import base64
-import hashlib
 import http.server
-import io
 import os
 import subprocess
 import threading
-import zipfile
 
 import pytest
 
@@ -17,27 +14,10 @@ from tests.conftest import BIN, build_env, slug_python
 TOKEN = "s3cr3t-t0ken-4f9a1c"
 
 
-def wheel_bytes():
-    """A minimal wheel of a package named privatepkg, version 1.0."""
-    files = {
-        "privatepkg/__init__.py": "VALUE = 'from the private index'\n",
-        "privatepkg-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: privatepkg\nVersion: 1.0\n",
-        "privatepkg-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-    }
-    record = "".join(
-        f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b'=').decode()},{len(text)}\n"
-        for name, text in files.items()) + "privatepkg-1.0.dist-info/RECORD,,\n"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in {**files, "privatepkg-1.0.dist-info/RECORD": record}.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
-
-
 @pytest.fixture(scope="module")
 def private_index():
     """A package index that answers only requests carrying the token (basic auth)."""
-    wheel = wheel_bytes()
+    wheel = apps.wheel("privatepkg", "1.0", {"privatepkg/__init__.py": "VALUE = 'from the private index'\n"})
     expected = "Basic " + base64.b64encode(f"build:{TOKEN}".encode()).decode()
     seen = []
 

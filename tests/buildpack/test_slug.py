@@ -37,6 +37,16 @@ def test_slug_moved_to_another_folder_serves_http_200_from_its_web_process(build
         server.wait(timeout=30)
 
 
+def test_slug_python_leaves_out_what_apps_never_run(builder, tmp_path):
+    result = builder.compile(apps.django_app(tmp_path / "app"))
+    assert result.returncode == 0, result.log
+    stdlib = result.build_dir / ".heroku/python/lib/python3.12"
+    assert (stdlib / "__pycache__").is_dir() and (stdlib / "json/__pycache__").is_dir()
+    assert [name for name in ("test", "idlelib", "tkinter") if (stdlib / name).exists()] == []
+    assert list(stdlib.rglob("*.opt-1.pyc")) + list(stdlib.rglob("*.opt-2.pyc")) == []
+    assert list(stdlib.rglob("*.pyc")) != []
+
+
 def test_release_yaml_names_the_wsgi_module_from_the_settings(builder, tmp_path):
     apps.django_app(tmp_path, project="config", extra_settings='WSGI_APPLICATION = "config.asgi_wsgi.app"\n',
                     files={"config/asgi_wsgi.py": "from config.wsgi import application as app\n"})

@@ -1,5 +1,6 @@
 """The slug serves collectstatic's output through WhiteNoise, and a rebuild reuses that output
-when nothing collectstatic reads has changed (a changed CSS file is collected again)."""
+when nothing collectstatic reads has changed (a changed CSS file is collected again, in the
+app or in an installed package)."""
 
 import contextlib
 import gzip
@@ -20,12 +21,25 @@ from tests.conftest import build_env, free_port, run_bin, wait_for_http
 REQUIREMENTS = "django\ngunicorn\nwhitenoise[brotli]\n"
 CSS = "".join(f".rule-{n} {{ color: #123456; margin: {n}px; }}\n" for n in range(200))
 IMMUTABLE = "max-age=315360000, public, immutable"
+THEME_CSS = ".theme { color: #111111; }\n"
+THEME_CSS_1_1 = ".theme { color: #222222; }\n"  # the same size as 1.0's: only the bytes differ
+
+
+def theme(app, version, css):
+    """An installed Django app with a static file, as a wheel in the app; its requirement line."""
+    wheel = app / "wheels" / f"sitetheme-{version}-py3-none-any.whl"
+    wheel.parent.mkdir(parents=True, exist_ok=True)
+    wheel.write_bytes(apps.wheel("sitetheme", version, {
+        "sitetheme/__init__.py": "", "sitetheme/static/sitetheme/theme.css": css}))
+    return f"./wheels/{wheel.name}\n"
 
 
 @pytest.fixture(scope="module")
 def app_dir(tmp_path_factory):
-    return apps.django_app(tmp_path_factory.mktemp("app"), requirements=REQUIREMENTS,
-                           extra_settings='STATICFILES_DIRS = [BASE_DIR / "static"]\n',
+    root = tmp_path_factory.mktemp("app")
+    return apps.django_app(root, requirements=REQUIREMENTS + theme(root, "1.0", THEME_CSS),
+                           extra_settings='STATICFILES_DIRS = [BASE_DIR / "static"]\n'
+                                          'INSTALLED_APPS += ["sitetheme"]\n',
                            files={"static/css/site.css": CSS})
 
 
@@ -49,6 +63,18 @@ def changed(builder, app_dir, second, tmp_path_factory):
     shutil.copytree(app_dir, edited)
     (edited / "static/css/site.css").write_text(CSS + ".added { color: red; }\n")
     result = builder.compile(edited)
+    assert result.returncode == 0, result.log
+    result.app = edited
+    return result
+
+
+@pytest.fixture(scope="module")
+def upgraded(builder, changed, tmp_path_factory):
+    """The app of `changed`, with sitetheme upgraded."""
+    app = tmp_path_factory.mktemp("upgraded") / "app"
+    shutil.copytree(changed.app, app)
+    (app / "requirements.txt").write_text(REQUIREMENTS + theme(app, "1.1", THEME_CSS_1_1))
+    result = builder.compile(app)
     assert result.returncode == 0, result.log
     return result
 
@@ -128,3 +154,13 @@ def test_changed_css_is_collected_again_and_its_new_hash_served(first, changed):
         with pytest.raises(urllib.error.HTTPError) as gone:
             fetch(f"{url}/static/{old}", "gzip")
         assert gone.value.code == 404
+
+
+def test_static_file_of_an_upgraded_package_is_collected_again(changed, upgraded):
+    css = ".heroku/python/lib/python3.12/site-packages/sitetheme/static/sitetheme/theme.css"
+    reason = next(line for line in upgraded.stdout.splitlines() if "Not reusing the static files" in line)
+    assert css in reason
+    assert "-----> Running python manage.py collectstatic --noinput" in upgraded.stdout
+    old, new = hashed(changed.build_dir, "sitetheme/theme.css"), hashed(upgraded.build_dir, "sitetheme/theme.css")
+    assert old != new
+    assert (upgraded.build_dir / "staticfiles" / new).read_text() == THEME_CSS_1_1
