@@ -18,14 +18,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from common import environment, settle  # noqa: E402
+from common import environment, settle, work_folder  # noqa: E402
 from tests import apps  # noqa: E402  (the same generated Django apps the tests build)
 
 PYTHON_VERSION = "3.12"
@@ -115,19 +114,18 @@ class Ours:
 
 
 def measure(name, packages):
-    with tempfile.TemporaryDirectory(prefix="build-bench-") as work:
-        work = Path(work)
-        app = make_app(work / "app", packages)
-        bigger = make_app(work / "app-plus-one", packages + [ADDED])
-        classic, ours = Classic(work), Ours(work)
-        cold = ours.build(app)[0], classic.build(app, fresh=True)
-        (ours_warm, ours_install), (classic_warm, classic_install) = (
-            ours.build(app), classic.build(app, fresh=False, split=True))
-        plus_one = ours.build(bigger)[0], classic.build(bigger, fresh=True)
-        rows = [(f"build {name}: cold", *cold),
-                (f"build {name}: no-change rebuild", ours_warm, classic_warm),
-                (f"build {name}: install step of the no-change rebuild", ours_install, classic_install),
-                (f"build {name}: one-requirement rebuild", *plus_one)]
+    work = work_folder("build-bench-")
+    app = make_app(work / "app", packages)
+    bigger = make_app(work / "app-plus-one", packages + [ADDED])
+    classic, ours = Classic(work), Ours(work)
+    cold = ours.build(app)[0], classic.build(app, fresh=True)
+    (ours_warm, ours_install), (classic_warm, classic_install) = (
+        ours.build(app), classic.build(app, fresh=False, split=True))
+    plus_one = ours.build(bigger)[0], classic.build(bigger, fresh=True)
+    rows = [(f"build {name}: cold", *cold),
+            (f"build {name}: no-change rebuild", ours_warm, classic_warm),
+            (f"build {name}: install step of the no-change rebuild", ours_install, classic_install),
+            (f"build {name}: one-requirement rebuild", *plus_one)]
     return [(label, mine, anchor, mine / anchor, "s") for label, mine, anchor in rows]
 
 

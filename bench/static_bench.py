@@ -6,7 +6,7 @@ warm rebuild, which runs a fresh `collectstatic --noinput` with compression ever
 Rows, each the median of REPEAT runs:
 
 - static step: ours = what the static step of our warm rebuild does when nothing changed
-  (recompute the digests of what the last collectstatic read, hard-link its output back), timed
+  (check what the last collectstatic read against its record, hard-link its output back), timed
   in-process on a fresh build folder; anchor = `python manage.py collectstatic --noinput` into an
   empty STATIC_ROOT with the slug's Python (the classic step). Target: <= 0.15x.
 - whole warm rebuild: ours = bin/compile with a warm cache (Python environment and static output
@@ -21,7 +21,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from buildpack import cache, interpreters, slug, static_cache  # noqa: E402
 from buildpack.compile import Context  # noqa: E402
-from common import environment, settle  # noqa: E402
+from common import environment, settle, work_folder  # noqa: E402
 from tests import apps  # noqa: E402  (the same generated Django apps the tests build)
 
 REPEAT = 3
@@ -92,16 +91,15 @@ def classic_collectstatic(slug_dir):
 
 
 def run():
-    with tempfile.TemporaryDirectory(prefix="static-bench-") as work:
-        builds = Builds(Path(work))
-        _, slug_dir = builds.compile()  # cold: fills the cache
-        step = [reuse_step(builds, slug_dir) for _ in range(REPEAT)]
-        warm = [builds.compile()[0] for _ in range(REPEAT)]
-        classic_step, classic_warm = [], []
-        for _ in range(REPEAT):
-            classic_step.append(classic_collectstatic(slug_dir))
-            cache.Unit(builds.cache, "static").discard()
-            classic_warm.append(builds.compile()[0])
+    builds = Builds(work_folder("static-bench-"))
+    _, slug_dir = builds.compile()  # cold: fills the cache
+    step = [reuse_step(builds, slug_dir) for _ in range(REPEAT)]
+    warm = [builds.compile()[0] for _ in range(REPEAT)]
+    classic_step, classic_warm = [], []
+    for _ in range(REPEAT):
+        classic_step.append(classic_collectstatic(slug_dir))
+        cache.Unit(builds.cache, "static").discard()
+        classic_warm.append(builds.compile()[0])
     rows = [("static step of a warm rebuild, admin-only app", step, classic_step),
             ("whole warm rebuild, admin-only app", warm, classic_warm)]
     return [(name, statistics.median(ours), statistics.median(anchor),
