@@ -130,6 +130,8 @@ def test_rebuild_without_static_changes_reuses_the_output(first, second):
     assert ("-----> Reusing the static files of the last build: nothing collectstatic reads has "
             "changed") in second.stdout
     assert "manage.py collectstatic" not in second.stdout
+    # The theme is installed again from the new build folder's path, with the same bytes.
+    assert " + sitetheme==1.0 (from file://" in second.stdout
     files = sorted(str(p.relative_to(first.build_dir / "staticfiles"))
                    for p in (first.build_dir / "staticfiles").rglob("*"))
     assert sorted(str(p.relative_to(second.build_dir / "staticfiles"))
