@@ -7,6 +7,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,13 +100,10 @@ def _steps(ctx):
     ctx.site_packages = slug.site_packages(ctx.build_dir)
 
     fingerprint, installed = dependencies.install(ctx, installer, manifest, previous_fingerprint)
-    if installed:
-        # Saved before the steps that run the app's code, so that their failing keeps it.
-        step("Saving cache")
-        environment.save(slug.python_home(ctx.build_dir), {
-            **_environment_key(ctx, installer), "requirements": fingerprint})
-    release.write(ctx.build_dir, project)
-    django_build.run(ctx, project)
+    metadata = {**_environment_key(ctx, installer), "requirements": fingerprint}
+    with _saved_meanwhile(environment, slug.python_home(ctx.build_dir), metadata, installed):
+        release.write(ctx.build_dir, project)
+        django_build.run(ctx, project)
 
     profile_d.write(ctx.build_dir)
     if os.environ.get("BUILDPACK_DIR"):
@@ -114,6 +112,34 @@ def _steps(ctx):
         except OSError as exc:  # a read-only buildpack folder: only a later buildpack misses it
             warning(messages.export_not_written(os.environ["BUILDPACK_DIR"], exc.strerror))
     hooks.run(ctx, "post_compile", ctx.config_env())
+
+
+@contextlib.contextmanager
+def _saved_meanwhile(unit, folder, metadata, changed):
+    """Save `folder` in the cache `unit`, when the install changed it, while the block's steps
+    run: collectstatic spends its first second on one core, which the copy's folder creation
+    fills. The save ends before the build goes on, the block failing included, so that a
+    failure in the app's code keeps the cache."""
+    if not changed:
+        yield
+        return
+    step("Saving cache")
+    failures = []
+
+    def save():
+        try:
+            unit.save(folder, metadata)
+        except Exception as exc:  # raised in the build's own thread, after the block
+            failures.append(exc)
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    try:
+        yield
+    finally:
+        saver.join()
+    if failures:
+        raise failures[0]
 
 
 def _refuse_committed_environments(build_dir):

@@ -117,3 +117,15 @@ def test_build_killed_during_cache_save_is_followed_by_a_successful_build(builde
     again = builder.compile(app, cache="cache-kill-save")
     assert "Dependencies unchanged since the last build: nothing to install" in again.stdout
     assert slug_python(again.build_dir, "-c", "'import django'").returncode == 0
+
+
+def test_a_failing_collectstatic_keeps_the_environment_saved_beside_it(builder, tmp_path):
+    broken = apps.django_app(tmp_path / "broken", extra_settings="STATIC_ROOT = None\n")
+    failed = builder.compile(broken, cache="cache-failed-step")
+    assert failed.returncode == 1
+    assert "-----> Saving cache\n-----> Running python manage.py collectstatic --noinput" in failed.stdout
+
+    fixed = builder.compile(apps.django_app(tmp_path / "fixed"), cache="cache-failed-step")
+    assert fixed.returncode == 0, fixed.log
+    assert "-----> Restoring cache\n" in fixed.stdout
+    assert "Dependencies unchanged since the last build: nothing to install" in fixed.stdout
