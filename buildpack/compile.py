@@ -117,9 +117,9 @@ def _steps(ctx):
 @contextlib.contextmanager
 def _saved_meanwhile(unit, folder, metadata, changed):
     """Save `folder` in the cache `unit`, when the install changed it, while the block's steps
-    run: collectstatic spends its first second on one core, which the copy's folder creation
-    fills. The save ends before the build goes on, the block failing included, so that a
-    failure in the app's code keeps the cache."""
+    run: collectstatic spends its first half second on one core, which the copy's folder
+    creation fills. The save ends before the build goes on, the block failing included, so
+    that a failure in the app's code keeps the cache."""
     if not changed:
         yield
         return
