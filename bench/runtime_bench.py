@@ -20,16 +20,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.runtime.helpers import HONCHO, RUNTIME, clean_env, pid_gone  # noqa: E402
 
 LINES = 500_000
 FLOOD_SECONDS = 3
-RUNNERS = {"runtime": [sys.executable, "-m", "runtime", "start"],
-           "honcho": [sys.executable, "-m", "honcho", "start"]}
+RUNNERS = {"runtime": RUNTIME + ["start"], "honcho": HONCHO + ["start"]}
 PREFIXED = re.compile(rb"^\d\d:\d\d:\d\d (\S+) +\| (.*)$")
-
-
-def runner_env():
-    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), "LANG": "C.UTF-8"}
 
 
 @contextlib.contextmanager
@@ -43,7 +43,7 @@ def app_dir(procfile):
 def timed_output(command, root):
     """Run to the end, reading everything; return (seconds, output bytes)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=root, env=runner_env(), stdout=subprocess.PIPE,
+    process = subprocess.Popen(command, cwd=root, env=clean_env(), stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL)
     chunks = []
     while chunk := process.stdout.read1(1 << 20):
@@ -122,7 +122,7 @@ def flood_memory():
     peaks = {}
     for runner, command in RUNNERS.items():
         with app_dir("flood: yes 'a short line of output'\n") as root:
-            process = subprocess.Popen(command, cwd=root, env=runner_env(),
+            process = subprocess.Popen(command, cwd=root, env=clean_env(),
                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
             peak, deadline = 0.0, time.monotonic() + FLOOD_SECONDS
             while time.monotonic() < deadline:
@@ -149,7 +149,7 @@ def stop_time():
     times = {}
     for runner, command in RUNNERS.items():
         with app_dir(procfile) as root:
-            process = subprocess.Popen(command, cwd=root, env=runner_env(),
+            process = subprocess.Popen(command, cwd=root, env=clean_env(),
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             sleepers = []
             deadline = time.monotonic() + 30
@@ -159,19 +159,10 @@ def stop_time():
             started = time.perf_counter()
             process.send_signal(signal.SIGINT)
             process.wait()
-            while any(not gone(pid) for pid in sleepers):
+            while any(not pid_gone(pid) for pid in sleepers):
                 time.sleep(0.001)
             times[runner] = time.perf_counter() - started
     return times
-
-
-def gone(pid):
-    """No such process, or a zombie (it runs no more)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:
-        return True
 
 
 def run():

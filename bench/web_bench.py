@@ -37,9 +37,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tests.conftest import free_port, wait_for_http  # noqa: E402
+from tests.runtime.helpers import RUNTIME  # noqa: E402
 
 EXAMPLE = REPO / "examples" / "guestbook"
-RUNTIME = [sys.executable, "-m", "runtime"]
 STATIC_FILE = "admin/css/base.css"
 PAGE = "/admin/login/"  # read-only: the example's home page writes a row per request
 BROWSER_HEADERS = {"Accept-Encoding": "gzip, br"}

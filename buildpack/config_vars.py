@@ -19,7 +19,7 @@ DENYLIST = frozenset({
     "UV_SYSTEM_PYTHON", "BUILD_DIR", "CACHE_DIR", "ENV_DIR", "BUILDPACK_DIR",
 })
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def read(env_dir):
@@ -28,7 +28,7 @@ def read(env_dir):
     if not env_dir or not Path(env_dir).is_dir():
         return allowed, denied
     for path in sorted(Path(env_dir).iterdir()):
-        if not path.is_file() or not _NAME.match(path.name):
+        if not path.is_file() or not NAME.match(path.name):
             continue
         if path.name in DENYLIST:
             denied.append(path.name)

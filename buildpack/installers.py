@@ -6,7 +6,6 @@ starting over, and the result is the same as a build from scratch.
 """
 
 import json
-import os
 import subprocess
 import tempfile
 from pathlib import Path

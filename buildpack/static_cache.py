@@ -30,13 +30,13 @@ def reuse(ctx):
     """(the facts the cached output was made with, None) after restoring it, or (None, why it
     can't be reused; None when there is nothing to reuse)."""
     unit = cache.Unit(ctx.cache_dir, "static")
-    cached = unit.metadata()
-    if cached is None or cached.get("format") != FORMAT:
+    cached = _metadata(unit)
+    if cached is None:
         return None, None
     output = ctx.build_dir / cached["output"]
     if output.exists():
         return None, f"{cached['output']} is in the app already"
-    changes = _changes(cached, _state(ctx, cached["files"], cached["folders"], cached))
+    changes = _changes(ctx, cached)
     if changes:
         more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
         return None, f"{', '.join(changes[:3])}{more} changed"
@@ -63,11 +63,19 @@ def save(ctx, report):
         return f"collectstatic did not create {output}"
     files = _recorded_files(ctx, report["read"], output, folders)
     relative = [str(folder.relative_to(build_dir)) for folder in folders]
+    unit = cache.Unit(ctx.cache_dir, "static")
     metadata = {"format": FORMAT, "output": str(output.relative_to(build_dir)), "files": files,
-                "folders": relative, **_state(ctx, files, relative),
+                "folders": relative, "python": ctx.python_version, "config": _config_digest(ctx),
+                **_inputs(ctx, files, relative, _metadata(unit)),
                 "facts": {name: value for name, value in report.items() if name != "read"}}
-    cache.Unit(ctx.cache_dir, "static").save(output, metadata)
+    unit.save(output, metadata)
     return None
+
+
+def _metadata(unit):
+    """The cached output's record, when there is one this version of the build can read."""
+    cached = unit.metadata()
+    return cached if cached is not None and cached.get("format") == FORMAT else None
 
 
 def _recorded_files(ctx, read, output, folders):
@@ -86,12 +94,12 @@ def _recorded_files(ctx, read, output, folders):
     return sorted(kept)
 
 
-def _state(ctx, files, folders, cached=None):
-    """What the output was made from: Python version, config vars, and each input file's
-    digest, with its size and modification time. A file whose size and time are as `cached`
-    recorded keeps the recorded digest: on a rebuild that is every installed package's file,
-    and reading them all was most of this check's cost."""
-    known_stamps, known_digests = (cached["stamps"], cached["digests"]) if cached else ({}, {})
+def _inputs(ctx, files, folders, known):
+    """Each input file's digest, with its size and modification time. A file whose size and
+    time are as `known` (the last record, or None) recorded keeps the recorded digest: on a
+    rebuild that is every installed package's file, and reading them all was most of the
+    check's cost."""
+    known_stamps, known_digests = (known["stamps"], known["digests"]) if known else ({}, {})
     stamps, digests = {}, {}
     for name in _input_files(ctx.build_dir, files, folders):
         path = ctx.build_dir / name
@@ -102,9 +110,11 @@ def _state(ctx, files, folders, cached=None):
                              else hashlib.sha256(path.read_bytes()).hexdigest())
         except OSError:
             digests[name] = "absent"
-    config = json.dumps(sorted(ctx.config.items())).encode()
-    return {"python": ctx.python_version, "config": hashlib.sha256(config).hexdigest(),
-            "stamps": stamps, "digests": digests}
+    return {"stamps": stamps, "digests": digests}
+
+
+def _config_digest(ctx):
+    return hashlib.sha256(json.dumps(sorted(ctx.config.items())).encode()).hexdigest()
 
 
 def _input_files(build_dir, files, folders):
@@ -116,11 +126,13 @@ def _input_files(build_dir, files, folders):
                 yield str(Path(root, name).relative_to(build_dir))
 
 
-def _changes(cached, current):
-    """What differs, in words, most telling first."""
-    if cached["python"] != current["python"]:
-        return [f"the Python version ({cached['python']} -> {current['python']})"]
-    if cached["config"] != current["config"]:
+def _changes(ctx, cached):
+    """What differs since the cached output was made, in words, most telling first (and
+    cheapest: the files are looked at only when the Python version and config vars match)."""
+    if cached["python"] != ctx.python_version:
+        return [f"the Python version ({cached['python']} -> {ctx.python_version})"]
+    if cached["config"] != _config_digest(ctx):
         return ["the config vars"]
-    before, now = cached["digests"], current["digests"]
+    before = cached["digests"]
+    now = _inputs(ctx, cached["files"], cached["folders"], cached)["digests"]
     return sorted(name for name in before.keys() | now.keys() if before.get(name) != now.get(name))

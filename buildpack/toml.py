@@ -5,6 +5,7 @@ python3 get a small reader for the TOML that project files use: tables, arrays o
 dotted keys, strings of all four kinds, numbers, booleans, arrays and inline tables.
 """
 
+import functools
 import re
 
 from buildpack import messages
@@ -27,8 +28,10 @@ def _parse(text):
     return tomllib.loads(text)
 
 
+@functools.lru_cache(maxsize=None)  # three steps of a build ask; read the file once
 def project_table(pyproject):
-    """The [project] table of a pyproject.toml, checked to have the shapes the build reads."""
+    """The [project] table of a pyproject.toml, checked to have the shapes the build reads
+    (not to be changed by the caller: each call gets the same table)."""
     project = load(pyproject).get("project", {})
     if not isinstance(project, dict):
         raise BuildError(messages.invalid_pyproject("[project] is not a table"))

@@ -1,6 +1,7 @@
 """The app a command works on: its root, Procfile and env files, taken from the command line."""
 
 import argparse
+import functools
 import os
 import sys
 from dataclasses import dataclass
@@ -8,10 +9,11 @@ from dataclasses import dataclass
 from runtime import environment, procfile
 from runtime.environment import app_path
 from runtime.errors import UserError
+from runtime.formation import is_port_number
 
 
 def port_number(text):
-    if not text.isdecimal() or not 0 < int(text) < 65536:
+    if not is_port_number(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
     return int(text)
 
@@ -76,6 +78,12 @@ class App:
         env_files = ([(path, True) for path in named] or
                      [(app_path(root, ".env"), False)])
         return cls(root, procfile_path, env_files, getattr(args, "override", False))
+
+    @functools.cached_property
+    def parsed_procfile(self):
+        """procfile.read of the Procfile, read once when it reads (a failing read raises its
+        UserError again next time)."""
+        return procfile.read(self.procfile_path)
 
     def procfile(self):
         """The parsed Procfile; errors stop the command, warnings are printed."""

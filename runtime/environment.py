@@ -17,7 +17,6 @@ Layers, lowest first (a later layer wins):
 import io
 import json
 import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -25,13 +24,14 @@ from dataclasses import dataclass, field
 from dotenv import dotenv_values
 from dotenv.parser import parse_stream
 
-from runtime.errors import UserError
+from buildpack import config_vars
+from runtime.errors import UserError, not_utf8
 
 DEFAULTS = {"PYTHONUNBUFFERED": "1"}
 # A local run serves plain HTTP: apps that redirect to HTTPS unless told otherwise (the
 # SECURE_SSL_REDIRECT convention of docs/contract.md) are told otherwise.
 LOCAL_DEFAULTS = {"SECURE_SSL_REDIRECT": "False"}
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # what shells, systemd and supervisord accept
+ENV_NAME = config_vars.NAME  # what shells, systemd and supervisord accept
 ENV_PY_TIMEOUT = 30
 PROFILE_D_TIMEOUT = 30
 
@@ -112,8 +112,7 @@ def read_env_file(path):
             # python-dotenv 1.2 loses the first key after a byte order mark
             text = file.read().removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise UserError(f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
-                        f"{exc.start}): save it as UTF-8") from None
+        raise not_utf8(path, exc) from None
     except OSError as exc:
         raise UserError(f"cannot read env file {path}: {exc.strerror}") from None
     env_file = EnvFile(path)

@@ -7,3 +7,9 @@ class UserError(Exception):
     def __init__(self, message, status=1):
         super().__init__(message)
         self.status = status
+
+
+def not_utf8(path, exc):
+    """The UserError for a file at `path` that failed to decode as UTF-8 with `exc`."""
+    return UserError(f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+                     f"{exc.start}): save it as UTF-8")

@@ -64,6 +64,11 @@ def select(procfile, types, counts):
     return selection
 
 
+def is_port_number(text):
+    """Whether `text` is a port number, 1-65535, in decimal digits."""
+    return text.isdecimal() and 0 < int(text) < 65536
+
+
 def base_port(option, env):
     """Base port from -p (`option`), else the environment's PORT, else 5000."""
     if option is not None:
@@ -71,7 +76,7 @@ def base_port(option, env):
     setting = env.get("PORT")
     if setting is None:
         return DEFAULT_BASE_PORT
-    if not setting.value.isdecimal() or not 0 < int(setting.value) < 65536:
+    if not is_port_number(setting.value):
         raise UserError(f"PORT={setting.value!r} (from {setting.source}) is not a port number: set "
                         "it to a number between 1 and 65535, or pass -p PORT")
     return int(setting.value)

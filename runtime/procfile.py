@@ -10,7 +10,7 @@ Commands are kept verbatim for the shell: no `$VAR` substitution here.
 import re
 from dataclasses import dataclass, field
 
-from runtime.errors import UserError
+from runtime.errors import UserError, not_utf8
 
 ENTRY = re.compile(r"^\s*(?P<name>[^:\s]+)\s*:\s*(?P<command>.*?)\s*$")
 VALID_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -110,8 +110,7 @@ def read(path):
         raise UserError(f"no Procfile at {path}: create one with a line like `{EXAMPLE}`, "
                         "or point to it with -f PROCFILE") from None
     except UnicodeDecodeError as exc:
-        raise UserError(f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
-                        f"{exc.start}): save it as UTF-8") from None
+        raise not_utf8(path, exc) from None
     except OSError as exc:
         raise UserError(f"cannot read {path}: {exc.strerror}") from None
     return parse(text, path)

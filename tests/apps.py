@@ -97,6 +97,11 @@ def write(root, files):
     return root
 
 
+def plain_app(root, files):
+    """A minimal non-Django Python app (app.py, Python 3.12) at root, plus {path: text} files."""
+    return write(root, {"app.py": "", ".python-version": "3.12\n", **files})
+
+
 def django_app(root, project="mysite", requirements=REQUIREMENTS, python_version="3.12",
                subdir="", extra_settings="", files=None):
     """A startproject-style Django app at root (or root/subdir when nested)."""

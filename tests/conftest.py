@@ -5,6 +5,7 @@ Python locations), like a host's build. Every build of the session shares one do
 cache (package downloads, the uv binary), so only the first build of a package fetches it.
 """
 
+import glob
 import os
 import shutil
 import socket
@@ -19,6 +20,10 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = REPO / "bin"
 PASSED_THROUGH = ("HOME", "LANG", "PATH", "STACK", "SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_CERT",
                   "REQUESTS_CA_BUNDLE", "PYENV_ROOT", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY")
+# What a host runs before a slug's command: source .profile.d, then cd to the slug (HOME).
+SOURCE_PROFILE_D = 'for f in "$HOME"/.profile.d/*.sh; do . "$f"; done; cd "$HOME"; '
+# The project's own `runtime` command, as installed in its virtualenv.
+RUNTIME = str(REPO / ".venv" / "bin" / "runtime")
 
 
 def build_env(**extra):
@@ -94,9 +99,15 @@ def slug_python(slug, *args):
 
 
 def in_slug(slug, command, env=None, **kwargs):
-    script = 'for f in "$HOME"/.profile.d/*.sh; do . "$f"; done; cd "$HOME"; ' + command
+    script = SOURCE_PROFILE_D + command
     return subprocess.run(["bash", "-c", script], env=build_env(HOME=str(slug), **(env or {})),
                           capture_output=True, text=True, timeout=60, **kwargs)
+
+
+def pyenv_versions(version):
+    """The sorted folders of pyenv's Pythons `version`.* (under $PYENV_ROOT, default ~/.pyenv)."""
+    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    return sorted(glob.glob(f"{root}/versions/{version}.*"))
 
 
 def free_port():

@@ -19,12 +19,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from buildpack import django_project, django_settings, messages
+from buildpack import django_project, django_settings, messages, slug
 from buildpack.output import BuildError
 from runtime.checks import FAIL, PASS, WARN, Finding
 
 HOST = "app.example.com"
-SLUG_PYTHON = Path(".heroku", "python", "bin", "python")
+SLUG_PYTHON = slug.PYTHON_HOME / "bin" / "python"
 SECRET_FIX = "read it from the environment, with a default for builds: " \
              "SECRET_KEY = os.environ.get(\"SECRET_KEY\", \"insecure-build-key\")"
 DEBUG_FIX = "parse it strictly, off by default: DEBUG = os.environ.get(\"DJANGO_DEBUG\") == \"True\""

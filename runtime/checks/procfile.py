@@ -15,7 +15,7 @@ def check(app):
                       "web process (if any) runs")
         return
     try:
-        parsed = procfile.read(path)
+        parsed = app.parsed_procfile
     except UserError as exc:
         yield Finding(FAIL, str(exc), "make it a readable UTF-8 file")
         return

@@ -2,7 +2,6 @@
 
 import re
 
-from runtime import procfile
 from runtime.checks import FAIL, PASS, WARN, Finding
 from runtime.errors import UserError
 
@@ -14,7 +13,7 @@ EXAMPLE = "web: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT"
 
 def check(app):
     try:
-        parsed = procfile.read(app.procfile_path)
+        parsed = app.parsed_procfile
     except UserError:  # no Procfile, or unreadable: the Procfile check reports it
         return
     web = parsed.entries.get("web")

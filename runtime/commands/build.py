@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from buildpack import output
 from runtime import environment, procfile
 from runtime.errors import UserError
 
@@ -66,12 +67,13 @@ def run(args):
             (env_dir / name).write_text(value)
         status = _build(build_dir, cache, env_dir)
         if status:
-            print(f"\n-----> Build failed (exit status {status}); {out} was left as it was.", flush=True)
+            print()
+            output.step(f"Build failed (exit status {status}); {out} was left as it was.")
             return status
         shutil.rmtree(out, ignore_errors=True)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(build_dir, out)
-        print(f"-----> Slug ready in {out}", flush=True)
+        output.step(f"Slug ready in {out}")
         return 0
     finally:
         shutil.rmtree(build_dir, ignore_errors=True)
@@ -139,10 +141,10 @@ def _build(build_dir, cache, env_dir):
 
     detected = step("detect", build_dir, capture=True)
     if detected.returncode:
-        print("-----> App not compatible with buildpack", flush=True)
+        output.step("App not compatible with buildpack")
         sys.stderr.write(detected.stderr)
         return detected.returncode
-    print(f"-----> {detected.stdout.strip()} app detected", flush=True)
+    output.step(f"{detected.stdout.strip()} app detected")
     compiled = step("compile", build_dir, cache, env_dir)
     if compiled.returncode:
         return compiled.returncode
@@ -152,8 +154,7 @@ def _build(build_dir, cache, env_dir):
         return released.returncode
     (build_dir / SLUG_MARK).write_text(released.stdout)
     _discover_process_types(build_dir, _default_process_types(released.stdout))
-    print("-----> Build steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings),
-          flush=True)
+    output.step("Build steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings))
     return 0
 
 
@@ -174,17 +175,17 @@ def _default_process_types(release_yaml):
 def _discover_process_types(build_dir, defaults):
     """Print the process types as hosts do; add the buildpack's defaults for the types the
     Procfile lacks (or write a Procfile from them), so the slug runs as a host would run it."""
-    print("-----> Discovering process types", flush=True)
+    output.step("Discovering process types")
     path = build_dir / "Procfile"
     declared = procfile.load(path).names() if path.exists() else []
     added = {name: command for name, command in defaults.items() if name not in declared}
     if declared:
-        print(f"       Procfile declares types -> {', '.join(declared)}", flush=True)
+        output.detail(f"Procfile declares types -> {', '.join(declared)}")
     if added:
-        print(f"       Default types for buildpack -> {', '.join(added)}", flush=True)
+        output.detail(f"Default types for buildpack -> {', '.join(added)}")
         with open(path, "a") as file:
             if declared:
                 file.write("\n# Added by the buildpack's default_process_types:\n")
             file.writelines(f"{name}: {command}\n" for name, command in added.items())
     if not declared and not added:
-        print("       No process types: add a Procfile with a web process", flush=True)
+        output.detail("No process types: add a Procfile with a web process")

@@ -1,13 +1,12 @@
 """What every build promises: config vars handled safely, errors without tracebacks."""
 
-import glob
 import os
 import subprocess
 
 import pytest
 
 from tests import apps
-from tests.conftest import BIN, build_env
+from tests.conftest import BIN, build_env, pyenv_versions
 
 
 def test_denylisted_config_vars_are_ignored_with_a_warning(builder, tmp_path):
@@ -51,7 +50,7 @@ def test_config_vars_with_values_the_build_cannot_use_are_clear_errors(builder, 
 @pytest.mark.parametrize("version", ["3.9", "3.10"])
 def test_the_buildpack_runs_on_an_old_python3_of_the_build_machine(builder, tmp_path, version):
     """The first python3 on PATH runs the buildpack's own code: 3.9 and 3.10 have no tomllib."""
-    found = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin")))
+    found = pyenv_versions(version)
     if not found:
         pytest.skip(f"no Python {version} under pyenv")
     apps.write(tmp_path, {"app.py": "", "pyproject.toml": """\
@@ -61,7 +60,7 @@ def test_the_buildpack_runs_on_an_old_python3_of_the_build_machine(builder, tmp_
         requires-python = "~=3.12.0"
         dependencies = ["gunicorn"]
         """})
-    path = f"{found[-1]}:{os.environ['PATH']}"
+    path = f"{found[-1]}/bin:{os.environ['PATH']}"
     assert subprocess.run([str(BIN / "detect"), str(tmp_path)], env=build_env(PATH=path),
                           capture_output=True, text=True).stdout == "Python\n"
     result = builder.compile(tmp_path, env={"PATH": path})

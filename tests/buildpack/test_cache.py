@@ -19,8 +19,7 @@ def installed(slug):
 
 @pytest.fixture
 def app(tmp_path):
-    return apps.write(tmp_path / "app", {"app.py": "", ".python-version": "3.12\n",
-                                         "requirements.txt": "gunicorn\n"})
+    return apps.plain_app(tmp_path / "app", {"requirements.txt": "gunicorn\n"})
 
 
 @pytest.mark.parametrize("installer", ["uv", "pip"])

@@ -60,7 +60,7 @@ def private_index():
 @pytest.mark.parametrize("installer", ["uv", "pip"])
 def test_token_in_requirements_is_expanded_from_a_config_var_and_never_logged(builder, tmp_path, private_index, installer):
     address, seen = private_index
-    apps.write(tmp_path, {"app.py": "", ".python-version": "3.12\n", "requirements.txt": f"""\
+    apps.plain_app(tmp_path, {"requirements.txt": f"""\
         --extra-index-url http://build:${{PRIVATE_INDEX_TOKEN}}@{address}/simple/
         privatepkg==1.0
         """})
@@ -74,9 +74,9 @@ def test_token_in_requirements_is_expanded_from_a_config_var_and_never_logged(bu
 
 
 def test_hooks_run_with_config_vars_and_a_failing_hook_fails_the_build(builder, tmp_path):
-    apps.write(tmp_path, {"app.py": "", ".python-version": "3.12\n", "requirements.txt": "six\n",
-                          "bin/pre_compile": "#!/bin/sh\necho \"pre sees $GREETING\" > pre_compile.out\n",
-                          "bin/post_compile": "echo \"post sees $GREETING and $(python -c 'import six; print(six.__name__)')\"\n"})
+    apps.plain_app(tmp_path, {"requirements.txt": "six\n",
+                              "bin/pre_compile": "#!/bin/sh\necho \"pre sees $GREETING\" > pre_compile.out\n",
+                              "bin/post_compile": "echo \"post sees $GREETING and $(python -c 'import six; print(six.__name__)')\"\n"})
     result = builder.compile(tmp_path, config={"GREETING": "hello"})
     assert result.returncode == 0, result.log
     assert "-----> Running bin/pre_compile hook" in result.stdout
@@ -95,7 +95,7 @@ def test_pip_index_url_with_credentials_is_used_and_never_printed(builder, tmp_p
     """The private index is the only index: uv itself cannot be fetched from it (it serves
     privatepkg only), so the build says so and installs with pip, token and all."""
     address, seen = private_index
-    apps.write(tmp_path / "app", {"app.py": "", ".python-version": "3.12\n", "requirements.txt": "privatepkg==1.0\n"})
+    apps.plain_app(tmp_path / "app", {"requirements.txt": "privatepkg==1.0\n"})
     cache = tmp_path / "cache-without-uv"  # not the session's cache, where uv already is
     cache.mkdir()
     build_dir = builder.fresh_build_dir(tmp_path / "app")
@@ -110,8 +110,8 @@ def test_pip_index_url_with_credentials_is_used_and_never_printed(builder, tmp_p
 
 
 def test_a_hook_whose_interpreter_is_missing_fails_the_build_clearly(builder, tmp_path):
-    apps.write(tmp_path, {"app.py": "", ".python-version": "3.12\n", "requirements.txt": "six\n",
-                          "bin/pre_compile": "#!/bin/sh\r\necho written on Windows\r\n"})
+    apps.plain_app(tmp_path, {"requirements.txt": "six\n",
+                              "bin/pre_compile": "#!/bin/sh\r\necho written on Windows\r\n"})
     result = builder.compile(tmp_path)
     assert result.returncode == 1
     assert " !     Error: Failed to run the bin/pre_compile script: No such file or directory." in result.stderr
@@ -120,7 +120,7 @@ def test_a_hook_whose_interpreter_is_missing_fails_the_build_clearly(builder, tm
 
 
 def test_a_config_var_with_a_nul_byte_is_a_clear_error(builder, tmp_path):
-    apps.write(tmp_path, {"app.py": "", ".python-version": "3.12\n", "requirements.txt": "six\n"})
+    apps.plain_app(tmp_path, {"requirements.txt": "six\n"})
     result = builder.compile(tmp_path, config={"BROKEN": "a\0b"})
     assert result.returncode == 1
     assert " !     Error: The config var BROKEN contains a NUL byte." in result.stderr

@@ -25,10 +25,6 @@ def path_without(program, shadow):
     return os.pathsep.join(folders)
 
 
-def app_with(root, requirements):
-    return apps.write(root, {"app.py": "", ".python-version": "3.12\n", "requirements.txt": requirements})
-
-
 # (requirements.txt, config vars, the hint's first line, a line of its body)
 FAILURES = [
     ("djangoo-rest-framewrok\n", {}, "Package installation failed since djangoo-rest-framewrok wasn't found on the package index.",
@@ -61,7 +57,7 @@ def uv_in_cache(builder):
 @pytest.mark.parametrize("installer", ["uv", "pip"])
 def test_install_failure_gets_its_hint(builder, uv_in_cache, tmp_path, requirements, config, title, body, installer):
     env = {"PATH": path_without("pg_config", tmp_path / "shadow")} if "pg_config" in title else {}
-    app_with(tmp_path / "app", requirements)
+    apps.plain_app(tmp_path / "app", {"requirements.txt": requirements})
     result = builder.compile(tmp_path / "app", cache=f"cache-{installer}", env=env,
                              config={"PYTHON_INSTALLER": installer, **config})
     assert result.returncode == 1, result.log

@@ -6,17 +6,13 @@ import tomllib
 
 import pytest
 
-from tests import apps
+from tests.apps import plain_app
 from tests.conftest import REPO, slug_python
 
 
 def imports(slug, *modules):
     result = slug_python(slug, "-c", f"'import {', '.join(modules)}; print(\"ok\")'")
     return result.stdout.strip() == "ok"
-
-
-def plain_app(root, files):
-    return apps.write(root, {"app.py": "", ".python-version": "3.12\n", **files})
 
 
 def test_requirements_txt_with_includes_constraints_markers_and_hashes(builder, tmp_path):

@@ -3,17 +3,16 @@
 3.10 to 3.13 are installed under pyenv on the test machines; each is selected for real.
 """
 
+import glob
+
 import pytest
 
 from tests import apps
-from tests.conftest import slug_python
+from tests.conftest import pyenv_versions, slug_python
 
 
 def pyenv_has(version):
-    import glob
-    import os
-    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    return bool(glob.glob(f"{root}/versions/{version}.*"))
+    return bool(pyenv_versions(version))
 
 
 @pytest.mark.parametrize("version", ["3.10", "3.11", "3.12", "3.13"])
@@ -141,7 +140,6 @@ def test_minor_without_any_interpreter_lists_what_can_be_used(builder, tmp_path)
 
 def test_a_machine_with_only_the_distribution_python_builds_a_working_slug(builder, tmp_path):
     """A fresh Debian machine: no pyenv, no uv Pythons, only /usr/bin/python3.X."""
-    import glob
     system = sorted(glob.glob("/usr/bin/python3.1[0-9]"))
     if not system:
         pytest.skip("no distribution Python 3.10+ in /usr/bin")
@@ -173,4 +171,3 @@ def test_requires_python_that_nothing_here_matches_lists_what_can_be_used(builde
     assert "-----> Downloading Python 3.14 with uv" in result.stdout
     assert " !     Error: No available Python version matches requires-python in pyproject.toml." in result.stderr
     assert " !     Available on this build machine: 3." in result.stderr
-

@@ -7,9 +7,7 @@ import subprocess
 import pytest
 
 from tests import apps
-from tests.conftest import REPO
-
-RUNTIME = str(REPO / ".venv" / "bin" / "runtime")
+from tests.conftest import RUNTIME
 
 
 def runtime_build(*args, env=None, cwd=None):
@@ -60,7 +58,7 @@ def test_a_failed_build_leaves_the_previous_slug_as_it_was(git_app, tmp_path):
     assert runtime_build(git_app, "--out", out, "--cache", cache).returncode == 0
     broken = tmp_path / "broken"
     apps.django_app(broken, requirements="djangoo-rest-framewrok\n")
-    result = runtime_build(broken, "--out", out, "--cache", cache)
+    result = runtime_build(broken, "--out", out, "--cache", cache, env={"TMPDIR": str(tmp_path)})
     assert result.returncode == 1
     assert f"-----> Build failed (exit status 1); {out} was left as it was." in result.stdout
     assert (out / "Procfile").exists() and (out / ".heroku/python/bin/gunicorn").exists()

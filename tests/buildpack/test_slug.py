@@ -7,7 +7,7 @@ import subprocess
 import yaml
 
 from tests import apps
-from tests.conftest import build_env, free_port, in_slug, run_bin, wait_for_http
+from tests.conftest import SOURCE_PROFILE_D, build_env, free_port, in_slug, run_bin, wait_for_http
 
 
 def test_slug_moved_to_another_folder_serves_http_200_from_its_web_process(builder, tmp_path):
@@ -23,7 +23,7 @@ def test_slug_moved_to_another_folder_serves_http_200_from_its_web_process(build
     assert str(result.build_dir) not in (moved / ".heroku/python/bin/gunicorn").read_text()
 
     port = free_port()
-    script = 'for f in "$HOME"/.profile.d/*.sh; do . "$f"; done; cd "$HOME"; exec ' + web
+    script = SOURCE_PROFILE_D + "exec " + web
     server = subprocess.Popen(["bash", "-c", script], env=build_env(HOME=str(moved), PORT=str(port)),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
@@ -93,8 +93,7 @@ def test_profile_d_scripts_are_sourced_not_run_and_keep_user_values(builder, tmp
 
 
 def test_editable_install_of_a_local_package_still_imports_after_the_move(builder, tmp_path):
-    apps.write(tmp_path / "app", {
-        "app.py": "", ".python-version": "3.12\n",
+    apps.plain_app(tmp_path / "app", {
         "requirements.txt": "-e ./libs/greeting\n-e ./libs/flat\n",
         # A src layout (a path in a .pth file) and a flat layout (setuptools' editable finder).
         "libs/greeting/pyproject.toml": '[project]\nname = "greeting"\nversion = "1"\n'

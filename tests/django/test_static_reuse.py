@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests import apps
-from tests.conftest import build_env, free_port, run_bin, wait_for_http
+from tests.conftest import SOURCE_PROFILE_D, build_env, free_port, run_bin, wait_for_http
 
 REQUIREMENTS = "django\ngunicorn\nwhitenoise[brotli]\n"
 CSS = "".join(f".rule-{n} {{ color: #123456; margin: {n}px; }}\n" for n in range(200))
@@ -88,7 +88,7 @@ def serving(slug):
     """The slug's default web process (gunicorn), started as a host would; yields its URL."""
     web = yaml.safe_load(run_bin("release", slug).stdout)["default_process_types"]["web"]
     port = free_port()
-    script = 'for f in "$HOME"/.profile.d/*.sh; do . "$f"; done; cd "$HOME"; exec ' + web
+    script = SOURCE_PROFILE_D + "exec " + web
     server = subprocess.Popen(["bash", "-c", script], env=build_env(HOME=str(slug), PORT=str(port)),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, free_port, wait_for_http
+from tests.conftest import REPO, RUNTIME, free_port, wait_for_http
 from tests.e2e.postgres import PostgreSQL
 
 EXAMPLE = REPO / "examples" / "guestbook"
 ARTIFACTS = REPO / "test-artifacts"
-RUNTIME = str(REPO / ".venv" / "bin" / "runtime")
 CHROMIUM = "/usr/bin/chromium"
 HASHED_CSS = re.compile(r"/static/admin/css/base\.[0-9a-f]{12}\.css$")
 

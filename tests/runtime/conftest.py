@@ -2,10 +2,10 @@
 
 import os
 import signal
-import textwrap
 
 import pytest
 
+from tests import apps
 from tests.runtime.helpers import PYTHON
 
 
@@ -17,11 +17,7 @@ def app(tmp_path):
     root.mkdir()
 
     def write(files):
-        for name, text in files.items():
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(textwrap.dedent(text).replace("{python}", PYTHON))
-        return root
+        return apps.write(root, {name: text.replace("{python}", PYTHON) for name, text in files.items()})
 
     return write
 

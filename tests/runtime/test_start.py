@@ -9,8 +9,9 @@ import time
 
 import pytest
 
-from tests.runtime.helpers import (HONCHO, RUNTIME, Running, clean_env, free_port, honcho,
-                                   pid_gone, process_lines, runtime)
+from tests.conftest import free_port
+from tests.runtime.helpers import (HONCHO, RUNTIME, Running, clean_env, honcho, pid_gone, process_lines,
+                                   runtime)
 
 pytestmark = pytest.mark.timeout(30)
 
