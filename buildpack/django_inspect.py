@@ -6,18 +6,22 @@ The command runs unchanged (same output, same exit status; a traceback starts at
 frame, as it would without us). When the process exits, REPORT_FILE gets a JSON object with
 the facts the build checks (Django version, static settings, middleware ...), every file the
 process read and the folders the staticfiles finders collect from: the inputs of
-collectstatic, which the build fingerprints to reuse its output.
+collectstatic, which the build fingerprints to reuse its output. For collectstatic, Brotli
+compresses each distinct content once, which leaves the files it writes as they would be.
 
 This file runs in the app's Python (3.9 or newer) with the app's packages, so it imports
 nothing from the buildpack and records no setting's value that could be a secret.
 """
 
 import atexit
+import hashlib
 import json
 import os
 import runpy
 import sys
+import threading
 import traceback
+from concurrent.futures import Future
 
 
 def main():
@@ -30,6 +34,8 @@ def main():
     read = set()
     sys.addaudithook(lambda event, details: _record_read(event, details, read))
     atexit.register(_write_report, report_file, read, deploy_checks)
+    if args[:1] == ["collectstatic"]:
+        _brotli_compress_each_content_once()
     try:
         runpy.run_path(manage_py, run_name="__main__")
     except SystemExit:
@@ -53,6 +59,34 @@ def _record_read(event, details, read):
         reading = not any(letter in mode for letter in "wax+")
     if reading and isinstance(path, (str, bytes, os.PathLike)):
         read.add(os.path.abspath(os.fsdecode(path)))
+
+
+def _brotli_compress_each_content_once():
+    """WhiteNoise's compressed storages compress every file under its original name and again
+    under its hashed name: mostly the same bytes twice. Brotli at its best quality is most of
+    collectstatic's time, and gives the same output for the same input, so each content is
+    compressed once and the result shared. The files written are byte for byte the same."""
+    try:
+        import brotli
+    except ImportError:
+        return
+    compress, results, lock = brotli.compress, {}, threading.Lock()
+
+    def compress_once(data, *args, **kwargs):
+        key = (hashlib.sha256(data).digest(), args, tuple(sorted(kwargs.items())))
+        with lock:  # WhiteNoise compresses in threads: the first caller computes, others wait
+            result = results.get(key)
+            first = result is None
+            if first:
+                result = results[key] = Future()
+        if first:
+            try:
+                result.set_result(compress(data, *args, **kwargs))
+            except BaseException as error:
+                result.set_exception(error)
+        return result.result()
+
+    brotli.compress = compress_once
 
 
 def _write_report(report_file, read, deploy_checks):

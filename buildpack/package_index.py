@@ -7,6 +7,7 @@ import html.parser
 import json
 import os
 import shutil
+import ssl
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -18,13 +19,11 @@ def download_wheel(project, version, platform_tag, cache_dir, config):
     """Download the wheel for this platform into CACHE_DIR/downloads; returns its path."""
     libc, machine = platform_tag
     index = _Index(config.get("PIP_INDEX_URL") or DEFAULT_INDEX)
-    files = index.files(project)
-    for name, url, sha256 in files:
-        if (name.startswith(f"{project}-{version}-") and name.endswith(".whl")
-                and libc in name and machine in name):
-            break
-    else:
+    found = index.find(project, lambda name: (name.startswith(f"{project}-{version}-") and name.endswith(".whl")
+                                              and libc in name and machine in name))
+    if found is None:
         raise ValueError(f"no {project} {version} wheel for {libc} {machine}")
+    name, url, sha256 = found
     dest = Path(cache_dir) / "downloads" / name
     if dest.is_file() and _sha256(dest) == sha256:
         return dest
@@ -51,28 +50,35 @@ class _Index:
         if parts.username is not None:
             credentials = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
             self.authorization = "Basic " + base64.b64encode(credentials.encode()).decode()
+        self.tls = ssl.create_default_context()  # once: loading the CA certificates takes 25 ms
 
     def open(self, url, timeout, headers=None):
         headers = dict(headers or {})
         if self.authorization and urllib.parse.urlsplit(url).hostname == self.host:
             headers["Authorization"] = self.authorization
-        return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
+        return urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout,
+                                      context=self.tls)
 
-    def files(self, project):
-        """(filename, url, sha256) of every file of a project (PEP 691 JSON, else PEP 503 HTML)."""
+    def find(self, project, wanted):
+        """(filename, url, sha256) of the first file of a project whose name is `wanted`, or None
+        (PEP 691 JSON, else PEP 503 HTML). Only that file's URL is resolved: uv has thousands."""
         accept = {"Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.1"}
         with self.open(f"{self.url}/{project}/", timeout=30, headers=accept) as response:
             body = response.read().decode("utf-8", errors="replace")
             final_url = response.geturl()
             is_json = "json" in response.headers.get("Content-Type", "")
         if is_json:
-            return [(f["filename"], urllib.parse.urljoin(final_url, f["url"]), f.get("hashes", {}).get("sha256"))
-                    for f in json.loads(body)["files"]]
-        links = _Links()
-        links.feed(body)
-        return [(name, urllib.parse.urljoin(final_url, href.split("#")[0]),
-                 href.split("#sha256=")[1] if "#sha256=" in href else None)
-                for name, href in links.found]
+            files = ((f["filename"], f["url"], f.get("hashes", {}).get("sha256"))
+                     for f in json.loads(body)["files"])
+        else:
+            links = _Links()
+            links.feed(body)
+            files = ((name, href.split("#")[0], href.split("#sha256=")[1] if "#sha256=" in href else None)
+                     for name, href in links.found)
+        for name, href, sha256 in files:
+            if wanted(name):
+                return name, urllib.parse.urljoin(final_url, href), sha256
+        return None
 
 
 class _Links(html.parser.HTMLParser):

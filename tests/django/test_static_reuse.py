@@ -126,6 +126,21 @@ def test_slug_serves_hashed_compressed_static_files_through_whitenoise(first):
         assert (status, headers["Content-Encoding"]) == (200, "br")
 
 
+def test_each_brotli_file_is_what_brotli_writes_for_its_source(first):
+    """The build has WhiteNoise compress each content once, for the original name and the
+    hashed one alike (django_inspect.py): every .br file is still Brotli's output for its own
+    source, byte for byte."""
+    check = ("import brotli, pathlib, sys\n"
+             "files = list(pathlib.Path(sys.argv[1]).rglob('*.br'))\n"
+             "print(len(files), [str(p) for p in files\n"
+             "                   if brotli.compress(p.with_suffix('').read_bytes()) != p.read_bytes()])\n")
+    python = first.build_dir / ".heroku/python/bin/python"
+    result = subprocess.run([str(python), "-c", check, str(first.build_dir / "staticfiles")],
+                            capture_output=True, text=True, check=True)
+    count, wrong = result.stdout.split(" ", 1)
+    assert int(count) > 200 and wrong.strip() == "[]", result.stdout  # the admin's and the app's
+
+
 def test_rebuild_without_static_changes_reuses_the_output(first, second):
     assert ("-----> Reusing the static files of the last build: nothing collectstatic reads has "
             "changed") in second.stdout
