@@ -129,16 +129,27 @@ def _settings_facts(settings):
         "middleware": [str(name) for name in settings.MIDDLEWARE],
         "debug": bool(settings.DEBUG),
         "allowed_hosts": [str(host) for host in settings.ALLOWED_HOSTS],
-        # Where SECRET_KEY comes from, never its value.
-        "secret_key_from": next((name for name in ("SECRET_KEY", "DJANGO_SECRET_KEY")
-                                 if settings.SECRET_KEY and settings.SECRET_KEY == os.environ.get(name)),
-                                "settings" if settings.SECRET_KEY else None),
+        "secret_key_from": _secret_key_from(settings),
         "database": {"engine": database.get("ENGINE"), "name": str(database.get("NAME"))},
         "storages_have_default": "default" in getattr(settings, "STORAGES", {"default": None}),
         "staticfiles_storage_setting": (settings.STATICFILES_STORAGE
                                         if settings.is_overridden("STATICFILES_STORAGE") else None),
         "static_root": str(settings.STATIC_ROOT) if settings.STATIC_ROOT else None,
     }
+
+
+def _secret_key_from(settings):
+    """Where SECRET_KEY comes from, never its value: the environment variable that holds it,
+    "settings", or None when it is empty (Django refuses to read an empty one; collectstatic
+    never reads it, so that is no reason to lose the other facts)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        key = settings.SECRET_KEY
+    except ImproperlyConfigured:
+        return None
+    return next((name for name in ("SECRET_KEY", "DJANGO_SECRET_KEY") if key == os.environ.get(name)),
+                "settings") if key else None
 
 
 def _static_facts(settings):

@@ -123,6 +123,17 @@ def test_settings_that_need_a_secret_and_a_database_url_build_with_announced_sta
     assert not list(result.build_dir.rglob("build.sqlite3"))
 
 
+def test_settings_with_an_empty_secret_key_keep_their_static_files(builder, tmp_path):
+    """Django refuses to read an empty SECRET_KEY; collectstatic never reads it."""
+    root = app(tmp_path, extra_settings='SECRET_KEY = os.environ.get("APP_SECRET_KEY", "")\n')
+    first = builder.compile(root, cache="empty-secret")
+    second = builder.compile(root, cache="empty-secret")
+
+    assert first.returncode == second.returncode == 0, first.log
+    assert "Static files are not kept" not in first.stdout, first.stdout
+    assert "-----> Reusing the static files of the last build: nothing collectstatic reads has changed" in second.stdout
+
+
 def test_config_vars_reach_collectstatic_and_replace_the_stand_ins(builder, tmp_path):
     root = app(tmp_path, extra_settings='STATIC_URL = os.environ["CDN_PATH"]\n')
 

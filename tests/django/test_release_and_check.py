@@ -1,6 +1,7 @@
 """The release phase and `runtime check` on real Django apps: a well-configured app built into a
 slug, and the app `django-admin startproject` makes."""
 
+import re
 import sqlite3
 import subprocess
 
@@ -172,6 +173,26 @@ def test_runtime_check_reports_each_problem_of_a_startproject_app_with_its_fix(s
     assert any("(security.W004)" in line for line in deploy)
     assert any("(security.W018) You should not have DEBUG set to True in deployment." in line for line in deploy)
     assert all(fix.startswith("fix: ") for fix in deploy.values())
+
+
+def test_runtime_check_says_when_secret_key_stays_empty(slug, tmp_path):
+    """Django refuses to read an empty SECRET_KEY: the check says so rather than fail to inspect."""
+    project = tmp_path / "startproject"
+    project.mkdir()
+    subprocess.run([f"{slug}/.heroku/python/bin/python", "-m", "django", "startproject", "mysite",
+                    str(project)], check=True)
+    settings = project / "mysite/settings.py"
+    settings.write_text(re.sub(r"(?m)^SECRET_KEY = .*$", 'import os\nSECRET_KEY = os.environ.get("APP_SECRET_KEY", "")',
+                               settings.read_text()))
+
+    result = runtime("check", str(project), cwd=project, env=with_python_of(slug), timeout=120)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    found = findings(result.stdout)
+    assert found["FAIL  SECRET_KEY is empty even when SECRET_KEY is set in the environment"] == (
+        'fix: read it from the environment, with a default for builds: '
+        'SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-build-key")'), result.stdout
+    assert "PASS  manage.py: the settings import without DATABASE_URL and SECRET_KEY, as during a build" in found
 
 
 @pytest.mark.parametrize("command, status, message", [
