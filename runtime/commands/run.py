@@ -35,9 +35,9 @@ def run(args):
         raise UserError("nothing to run: give a command (`runtime run python manage.py shell`) or "
                         "a Procfile process type (`runtime run web`)")
     app = App.from_args(args)
-    procfile = app.procfile() if len(command) == 1 and os.path.isfile(app.procfile_path) else None
+    procfile = _procfile_naming(app, command[0]) if len(command) == 1 else None
     env = app.environment()
-    if procfile and command[0] in procfile.entries:
+    if procfile:
         base = formation.base_port(args.port, env)
         process, = formation.processes(procfile, [(command[0], 1)], env.values(), base, dyno=DYNO)
         argv, child_env = [SHELL, "-c", process.command], process.env
@@ -46,6 +46,15 @@ def run(args):
         if args.port is not None:
             child_env["PORT"] = str(args.port)
     exec_command(argv, child_env, app.root)
+
+
+def _procfile_naming(app, name):
+    """The Procfile when `name` is one of its process types, else None. Only then is it loaded
+    strictly (its errors stop the command, its warnings show): an invalid Procfile must not
+    stop `runtime run bash`, which is how one goes and fixes it."""
+    if not os.path.isfile(app.procfile_path) or name not in app.parsed_procfile.entries:
+        return None
+    return app.procfile()
 
 
 def exec_command(argv, env, cwd):

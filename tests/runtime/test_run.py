@@ -32,6 +32,20 @@ def test_run_type_runs_the_procfile_command_with_its_port_in_the_app_root(app, t
     assert runtime("run", "web", cwd=root).stdout == f"run.1 5000 {root}\n"
 
 
+def test_run_a_command_whatever_the_procfile_holds_but_a_type_only_from_a_valid_one(app):
+    root = app({"Procfile": "Web_Main: echo main\nworker echo missing colon\n"})
+
+    command = runtime("run", "env", cwd=root)
+    process_type = runtime("run", "Web_Main", cwd=root)
+
+    # `runtime run bash` is how one goes and fixes the Procfile: it doesn't read it.
+    assert (command.returncode, command.stderr) == (0, ""), command.stderr
+    assert "DYNO=run.1" in command.stdout.splitlines()
+    assert process_type.returncode == 1
+    assert process_type.stderr.startswith("runtime: error: the Procfile is invalid:\n"
+                                          "  Procfile:2: expected `name: command`"), process_type.stderr
+
+
 HANDLER = """\
 import os, signal, sys, time
 signal.signal(signal.SIGTERM, lambda *_: (print("got SIGTERM"), sys.exit(5)))
