@@ -52,6 +52,18 @@ URL_PASSWORD = re.compile(r"(?P<head>\w[\w+.-]*://[^/:@\s]*:)(?P<password>[^@\s]
 MASK = "****"
 
 
+def path_in_app(app_dir, config, name):
+    """app_dir / the path the config var `name` holds, or None when it is unset; a path that
+    leads outside the app (`..`, an absolute path, a symbolic link) is an error."""
+    value = config.get(name)
+    if not value:
+        return None
+    path = Path(app_dir) / value
+    if not path.resolve().is_relative_to(Path(app_dir).resolve()):
+        raise BuildError(messages.path_outside_the_app(name, value))
+    return path
+
+
 def looks_secret(name):
     return bool(SECRET_NAME.search(name))
 

@@ -10,7 +10,7 @@ import re
 from collections import namedtuple
 from pathlib import Path
 
-from buildpack import messages
+from buildpack import config_vars, messages
 from buildpack.output import BuildError
 
 MAX_DEPTH = 3
@@ -50,13 +50,11 @@ def discover(app_dir, config):
 
 def find_manage_py(app_dir, config):
     """manage.py relative to the app, or None."""
-    chosen = config.get("DJANGO_MANAGE_PY")
+    chosen = config_vars.path_in_app(app_dir, config, "DJANGO_MANAGE_PY")
     if chosen:
-        if not (app_dir / chosen).resolve().is_relative_to(app_dir.resolve()):
-            raise BuildError(messages.path_outside_the_app("DJANGO_MANAGE_PY", chosen))
-        if not (app_dir / chosen).is_file():
-            raise BuildError(messages.manage_py_var_missing(chosen))
-        return (app_dir / chosen).relative_to(app_dir)
+        if not chosen.is_file():
+            raise BuildError(messages.manage_py_var_missing(config["DJANGO_MANAGE_PY"]))
+        return chosen.relative_to(app_dir)
     level = [app_dir]
     for _ in range(MAX_DEPTH + 1):
         found = sorted(d / "manage.py" for d in level if (d / "manage.py").is_file())

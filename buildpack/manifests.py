@@ -9,7 +9,7 @@ import re
 from collections import namedtuple
 from pathlib import Path
 
-from buildpack import messages, toml
+from buildpack import config_vars, messages, toml
 from buildpack.output import BuildError
 
 # kind: "requirements" | "requirements.in" | "pyproject" | "uv.lock" | "Pipfile.lock"
@@ -33,13 +33,10 @@ def kind_of(path):
 
 def choose(app_dir, config):
     app_dir = Path(app_dir)
-    chosen = config.get("REQUIREMENTS_FILE")
-    if chosen:
-        path = app_dir / chosen
-        if not path.resolve().is_relative_to(app_dir.resolve()):
-            raise BuildError(messages.path_outside_the_app("REQUIREMENTS_FILE", chosen))
+    path = config_vars.path_in_app(app_dir, config, "REQUIREMENTS_FILE")
+    if path:
         if not path.is_file():
-            raise BuildError(messages.requirements_file_missing(chosen))
+            raise BuildError(messages.requirements_file_missing(config["REQUIREMENTS_FILE"]))
         return Manifest(kind_of(path), path.relative_to(app_dir))
 
     candidates = []

@@ -38,6 +38,7 @@ def test_internal_error_is_one_line_and_debug_variable_shows_the_traceback(build
     ({"PYTHON_INSTALLER": "poetry"}, "PYTHON_INSTALLER is set to 'poetry'."),
     ({"DJANGO_MANAGE_PY": "backend/manage.py"},
      "DJANGO_MANAGE_PY is set to 'backend/manage.py', but there is no such file."),
+    ({"DJANGO_MANAGE_PY": "../manage.py"}, "DJANGO_MANAGE_PY is set to '../manage.py', which is outside the app."),
 ])
 def test_config_vars_with_values_the_build_cannot_use_are_clear_errors(builder, tmp_path, config, error):
     apps.django_app(tmp_path, requirements="gunicorn\n")
