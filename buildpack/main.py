@@ -8,7 +8,7 @@ import os
 import sys
 
 from buildpack import compile as compile_step
-from buildpack import detect, messages, output, release, testing
+from buildpack import config_vars, detect, messages, output, release, testing
 
 USAGE = {
     "detect": "BUILD_DIR",
@@ -42,13 +42,12 @@ def main(argv=None):
 
 
 def _debugging(step, args):
-    """BUILDPACK_DEBUG, set on the build machine or as the app's config var (in ENV_DIR)."""
-    env_dir = {"compile": 2, "test-compile": 2, "test": 1}.get(step)
+    """BUILDPACK_DEBUG, set on the build machine, else as the app's config var (in ENV_DIR)."""
     value = os.environ.get("BUILDPACK_DEBUG", "")
-    if env_dir is not None and os.path.isfile(os.path.join(args[env_dir], "BUILDPACK_DEBUG")):
-        with open(os.path.join(args[env_dir], "BUILDPACK_DEBUG")) as file:
-            value = value or file.read().strip()
-    return value not in ("", "0")
+    names = USAGE[step].split()
+    if not value and "ENV_DIR" in names:
+        value = config_vars.read(args[names.index("ENV_DIR")])[0].get("BUILDPACK_DEBUG", "")
+    return config_vars.enabled({"BUILDPACK_DEBUG": value}, "BUILDPACK_DEBUG")
 
 
 def _run(step, args):
