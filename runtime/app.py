@@ -97,10 +97,11 @@ class App:
         return self._warned(environment.load(self.root, self.env_files, self.override))
 
     def own_environment(self):
-        """The app's own configuration: defaults, env.py and .env files, without the real
-        environment of this shell or what .profile.d scripts would compute on this machine."""
+        """The app's own configuration: defaults, env.py and .env files (and a slug's HOME),
+        without the real environment of this shell or what .profile.d scripts would compute
+        on this machine."""
         return self._warned(environment.load(self.root, self.env_files, environ={},
-                                             profile_d=False, local=False))
+                                             source_scripts=False, local=False))
 
     @staticmethod
     def _warned(env):

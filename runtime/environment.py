@@ -223,13 +223,14 @@ def source_profile_d(app_dir, environ):
     return changes
 
 
-def load(app_dir, env_files, override=False, environ=None, profile_d=True, local=True):
+def load(app_dir, env_files, override=False, environ=None, source_scripts=True, local=True):
     """Build the Environment for the app in `app_dir`.
 
     `env_files`: [(path, required)]; a missing required file is an error, a missing optional
     one (the default `.env`) is skipped. `environ` replaces the real environment (os.environ);
-    `profile_d=False` leaves .profile.d scripts out; `local=False` leaves out the defaults of
-    a run on this machine (for processes exported to a server).
+    `source_scripts=False` leaves a slug's .profile.d scripts unsourced (its HOME is still
+    the slug's root); `local=False` leaves out the defaults of a run on this machine (for
+    processes exported to a server).
     """
     environ = dict(os.environ if environ is None else environ)
     env = Environment()
@@ -270,10 +271,12 @@ def load(app_dir, env_files, override=False, environ=None, profile_d=True, local
         apply_files()
         apply_real_environment()
 
-    if profile_d and os.path.isdir(os.path.join(app_dir, ".profile.d")):
-        # A built slug runs with HOME at its root, as on the platform: its scripts find the
-        # slug's Python through HOME, and tools keep their state there (gunicorn's socket).
-        env.set("HOME", os.path.abspath(app_dir), "runtime (a slug's HOME is its root, as on the platform)")
+    if not os.path.isdir(os.path.join(app_dir, ".profile.d")):
+        return env
+    # A built slug runs with HOME at its root, as on the platform: its scripts find the slug's
+    # Python through HOME, and tools keep their state there (gunicorn's socket).
+    env.set("HOME", os.path.abspath(app_dir), "runtime (a slug's HOME is its root, as on the platform)")
+    if source_scripts:
         for script, name, value in source_profile_d(app_dir, env.values()):
             if value is None:
                 env.unset(name)

@@ -46,8 +46,6 @@ def export(args):
     env = app.own_environment()
     app_root = os.path.abspath(app.root)
     slug = os.path.isdir(os.path.join(app_root, ".profile.d"))
-    if slug:
-        env.set("HOME", app_root, "runtime (.profile.d scripts expect HOME to be the app root)")
     base = formation.base_port(args.port, env)
     processes = formation.processes(procfile, selection, env.values(), base)
     name = args.app or os.path.basename(app_root)
