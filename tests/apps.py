@@ -4,6 +4,7 @@ with settings read from the environment, WhiteNoise and a page that says hello."
 import base64
 import hashlib
 import io
+import json
 import textwrap
 import zipfile
 from pathlib import Path
@@ -100,6 +101,12 @@ def write(root, files):
 def plain_app(root, files):
     """A minimal non-Django Python app (app.py, Python 3.12) at root, plus {path: text} files."""
     return write(root, {"app.py": "", ".python-version": "3.12\n", **files})
+
+
+def pyproject(dependencies, requires_python=None):
+    """pyproject.toml text of a project "site" with these PEP 621 dependencies."""
+    python = f'requires-python = "{requires_python}"\n' if requires_python else ""
+    return f'[project]\nname = "site"\nversion = "1"\n{python}dependencies = {json.dumps(dependencies)}\n'
 
 
 def django_app(root, project="mysite", requirements=REQUIREMENTS, python_version="3.12",

@@ -54,13 +54,7 @@ def test_the_buildpack_runs_on_an_old_python3_of_the_build_machine(builder, tmp_
     found = pyenv_versions(version)
     if not found:
         pytest.skip(f"no Python {version} under pyenv")
-    apps.write(tmp_path, {"app.py": "", "pyproject.toml": """\
-        [project]
-        name = "site"
-        version = "1"
-        requires-python = "~=3.12.0"
-        dependencies = ["gunicorn"]
-        """})
+    apps.write(tmp_path, {"app.py": "", "pyproject.toml": apps.pyproject(["gunicorn"], requires_python="~=3.12.0")})
     path = f"{found[-1]}/bin:{os.environ['PATH']}"
     assert subprocess.run([str(BIN / "detect"), str(tmp_path)], env=build_env(PATH=path),
                           capture_output=True, text=True).stdout == "Python\n"

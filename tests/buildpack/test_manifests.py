@@ -6,6 +6,7 @@ import tomllib
 
 import pytest
 
+from tests import apps
 from tests.apps import plain_app
 from tests.conftest import REPO, slug_python
 
@@ -87,12 +88,7 @@ def test_requirements_file_that_does_not_exist_is_a_clear_error(builder, tmp_pat
 
 @pytest.mark.parametrize("installer", ["uv", "pip"])
 def test_pyproject_dependencies(builder, tmp_path, installer):
-    plain_app(tmp_path, {"pyproject.toml": """\
-        [project]
-        name = "site"
-        version = "1.0"
-        dependencies = ["gunicorn", "whitenoise>=6"]
-        """})
+    plain_app(tmp_path, {"pyproject.toml": apps.pyproject(["gunicorn", "whitenoise>=6"])})
     result = builder.compile(tmp_path, cache=f"cache-pyproject-{installer}",
                              config={"PYTHON_INSTALLER": installer})
     assert result.returncode == 0, result.log
@@ -101,13 +97,7 @@ def test_pyproject_dependencies(builder, tmp_path, installer):
 
 
 def test_uv_lock_is_installed_exactly_as_locked(builder, tmp_path):
-    plain_app(tmp_path, {"pyproject.toml": """\
-        [project]
-        name = "site"
-        version = "1.0"
-        requires-python = ">=3.12"
-        dependencies = ["whitenoise<6.12"]
-        """})
+    plain_app(tmp_path, {"pyproject.toml": apps.pyproject(["whitenoise<6.12"], requires_python=">=3.12")})
     subprocess.run([str(REPO / ".venv/bin/uv"), "lock", "--quiet"], cwd=tmp_path, check=True)
     packages = tomllib.loads((tmp_path / "uv.lock").read_text())["package"]
     locked_version = next(p["version"] for p in packages if p["name"] == "whitenoise")

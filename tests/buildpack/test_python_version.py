@@ -51,13 +51,8 @@ def test_runtime_txt_works_with_a_deprecation_warning(builder, tmp_path):
 def test_requires_python_picks_the_newest_matching_version(builder, tmp_path):
     if not pyenv_has("3.12"):
         pytest.skip("needs Python 3.12 under pyenv")
-    apps.write(tmp_path, {"pyproject.toml": """\
-        [project]
-        name = "site"
-        version = "1"
-        requires-python = ">=3.11,<3.13"
-        dependencies = ["gunicorn"]
-        """, "app.py": ""})
+    apps.write(tmp_path, {"pyproject.toml": apps.pyproject(["gunicorn"], requires_python=">=3.11,<3.13"),
+                          "app.py": ""})
     result = builder.compile(tmp_path)
     assert result.returncode == 0, result.log
     assert "-----> Using Python 3.12." in result.stdout
@@ -158,13 +153,7 @@ def test_a_machine_with_only_the_distribution_python_builds_a_working_slug(build
 
 
 def test_requires_python_that_nothing_here_matches_lists_what_can_be_used(builder, tmp_path):
-    apps.write(tmp_path, {"app.py": "", "pyproject.toml": '''\
-        [project]
-        name = "site"
-        version = "1"
-        requires-python = ">=3.14"
-        dependencies = ["six"]
-        '''})
+    apps.write(tmp_path, {"app.py": "", "pyproject.toml": apps.pyproject(["six"], requires_python=">=3.14")})
     result = builder.compile(tmp_path)
     if result.returncode == 0:
         pytest.skip("Python 3.14 is available here (or uv could download it)")
