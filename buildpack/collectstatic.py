@@ -3,10 +3,11 @@
 Skipped, saying why, when the DISABLE_COLLECTSTATIC config var is set (Heroku's semantics:
 anything but "" or "0", so "false" too), when there is no manage.py, and when
 django.contrib.staticfiles is not installed (the command is then unknown to Django). The run
-also reports the settings the build warns about (django_inspect.py). It runs in manage.py's folder with the
-config vars, plus build-only stand-ins for SECRET_KEY and DATABASE_URL when they are not set,
-since settings often read them and there is no database during a build. When nothing it reads
-changed since the last build, the last output is reused instead (static_cache.py).
+also reports the settings the build warns about (django_inspect.py). It runs in manage.py's
+folder with the config vars, plus build-only stand-ins for SECRET_KEY and DATABASE_URL when
+they are not set, since settings often read them and there is no database during a build.
+When nothing it reads changed since the last build, the last output is reused instead
+(static_cache.py).
 """
 
 import secrets

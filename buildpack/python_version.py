@@ -145,10 +145,12 @@ def choose(request, available, install):
     if request.specifier is not None:
         clauses = _parse_specifier(request.specifier)
         matching = [i for i in supported if _satisfies(i.version, clauses)]
-        # When the machine has none, uv may download the newest supported minor that matches.
-        downloadable = [minor for minor in sorted(LATEST_PATCH, reverse=True)
-                        if _satisfies((*minor, LATEST_PATCH[minor]), clauses)]
-        chosen = matching[0] if matching else (install(dotted(downloadable[0])) if downloadable else None)
+        if matching:
+            chosen = matching[0]
+        else:  # uv may download the newest supported minor that matches
+            downloadable = [minor for minor in sorted(LATEST_PATCH, reverse=True)
+                            if _satisfies((*minor, LATEST_PATCH[minor]), clauses)]
+            chosen = install(dotted(downloadable[0])) if downloadable else None
         if chosen is None:
             raise BuildError(messages.no_python_for_specifier(request.specifier, _choices(local)))
         return chosen, (f"Using Python {dotted(chosen.version)}, the newest available that "
