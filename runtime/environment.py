@@ -19,12 +19,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 
 from dotenv import dotenv_values
 from dotenv.parser import parse_stream
 
 from buildpack import config_vars
+from runtime import reaper
 from runtime.errors import UserError, not_utf8
 
 DEFAULTS = {"PYTHONUNBUFFERED": "1"}
@@ -162,29 +164,40 @@ def app_path(app_dir, name):
 def collect_env_py(app_dir, environ):
     """Run `env.py` from the app root in a separate interpreter.
 
-    Returns {name: (value, was_already_set)} for every variable it set or changed.
+    Returns ({name: (value, was_already_set)} for every variable it set or changed, whether it
+    left processes running). What it left running is stopped: nothing it started may hold up
+    start-up by keeping the output open, or outlive runtime.
     """
     path = app_path(app_dir, "env.py")
-    try:
-        result = subprocess.run([sys.executable, "-B", "-c", ENV_PY_COLLECTOR], cwd=app_dir,
-                                env=environ, stdin=subprocess.DEVNULL, capture_output=True,
-                                timeout=ENV_PY_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise UserError(f"{path} did not finish within {ENV_PY_TIMEOUT} s: it should only set "
-                        "variables (os.environ.setdefault(...)), not wait for anything") from None
-    errors = result.stderr.decode(errors="replace")
-    if result.returncode != 0:
-        raise UserError(f"{path} failed (exit code {result.returncode}) while runtime collected "
+    # Files, not pipes: a process env.py left running would keep a pipe open until it exits.
+    with reaper.adopting_orphans(), tempfile.TemporaryFile() as report, \
+            tempfile.TemporaryFile() as output:
+        interpreter = subprocess.Popen(
+            [sys.executable, "-B", "-c", ENV_PY_COLLECTOR], cwd=app_dir, env=environ,
+            stdin=subprocess.DEVNULL, stdout=report, stderr=output, start_new_session=True)
+        try:
+            returncode = interpreter.wait(ENV_PY_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise UserError(f"{path} did not finish within {ENV_PY_TIMEOUT} s: it should only set "
+                            "variables (os.environ.setdefault(...)), not wait for anything"
+                            ) from None
+        finally:
+            left_running = reaper.kill_descendants()
+        report.seek(0)
+        output.seek(0)
+        collected, errors = report.read(), output.read().decode(errors="replace")
+    if returncode != 0:
+        raise UserError(f"{path} failed (exit code {returncode}) while runtime collected "
                         "the variables it sets; fix it or remove it. Its output:\n"
                         + errors.rstrip())
     sys.stderr.write(errors)
     try:
-        collected = json.loads(result.stdout)
+        collected = json.loads(collected)
     except ValueError:  # it ended the interpreter itself (sys.exit, os._exit) before the report
         raise UserError(f"{path} ended the interpreter (sys.exit()?) before runtime could collect "
                         "the variables it sets: it should only set variables "
                         "(os.environ.setdefault(...))") from None
-    return {name: tuple(entry) for name, entry in collected.items()}
+    return {name: tuple(entry) for name, entry in collected.items()}, left_running
 
 
 def source_profile_d(app_dir, environ):
@@ -239,7 +252,13 @@ def load(app_dir, env_files, override=False, environ=None, source_scripts=True, 
 
     env_py = app_path(app_dir, "env.py")
     if os.path.isfile(env_py):
-        for name, (value, was_set) in collect_env_py(app_dir, environ).items():
+        collected, left_running = collect_env_py(app_dir, environ)
+        if left_running:
+            env.warnings.append(
+                f"{env_py} left processes running when it finished; runtime stopped them: only "
+                "set variables in it (os.environ.setdefault(...)), and start processes from the "
+                "Procfile")
+        for name, (value, was_set) in collected.items():
             env.set(name, value, env_py)
             if was_set:
                 env.warnings.append(

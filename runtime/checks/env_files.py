@@ -48,10 +48,14 @@ def check_env_file(path):
 
 def check_env_py(app_dir, path):
     try:
-        collected = environment.collect_env_py(app_dir, dict(os.environ))
+        collected, left_running = environment.collect_env_py(app_dir, dict(os.environ))
     except UserError as exc:
         yield Finding(FAIL, str(exc), "make env.py run on its own: `python env.py` in the app root")
         return
+    if left_running:
+        yield Finding(WARN, f"{path} left processes running when it finished (runtime stopped "
+                      "them)", "only set variables in it (os.environ.setdefault(...)); start "
+                      "processes from the Procfile")
     for name, (_, was_set) in collected.items():
         if was_set:
             yield Finding(WARN, f"{path} replaces {name}, which is already set, so the platform's "

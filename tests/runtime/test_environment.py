@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.runtime.helpers import clean_env, honcho, process_lines, runtime
+from tests.runtime.helpers import PYTHON, clean_env, honcho, pid_gone, process_lines, runtime
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -162,6 +162,36 @@ def test_env_py_replacing_a_real_value_gets_a_warning(app):
     assert ("runtime: warning: env.py replaces DEBUG, which is already set: Django's `import env` "
             "would override the real value too; use os.environ.setdefault('DEBUG', ...)"
             ) in result.stderr
+
+
+# One background child in env.py's process group, one in a session of its own.
+ENV_PY_STARTS_PROCESSES = """\
+import os, subprocess
+children = [subprocess.Popen(["sleep", "1000"]),
+            subprocess.Popen(["sleep", "1000"], start_new_session=True)]
+with open("env-py-pids", "w") as file:
+    file.write(" ".join(str(child.pid) for child in children))
+os.environ.setdefault("FROM_ENV_PY", "yes")
+"""
+
+
+@pytest.mark.parametrize("command", [["start"], ["run", "{python}", "show.py", "FROM_ENV_PY"]])
+def test_what_env_py_leaves_running_is_stopped_and_does_not_hold_up_start_up(app, reap, command):
+    root = app({"Procfile": "show: {python} show.py FROM_ENV_PY\n", "show.py": SHOW,
+                "env.py": ENV_PY_STARTS_PROCESSES})
+    command = [word.replace("{python}", PYTHON) for word in command]
+
+    result = runtime(*command, cwd=root, timeout=60)
+    pids = [int(pid) for pid in (root / "env-py-pids").read_text().split()]
+    reap.extend(pids)
+
+    assert result.returncode == 0, result.stderr
+    output = shown(result) if command == ["start"] else json.loads(result.stdout)
+    assert output == {"FROM_ENV_PY": "yes"}
+    assert ("runtime: warning: env.py left processes running when it finished; runtime stopped "
+            "them: only set variables in it (os.environ.setdefault(...)), and start processes "
+            "from the Procfile\n") in result.stderr
+    assert [pid for pid in pids if not pid_gone(pid)] == []
 
 
 PRECEDENCE_APP = {
