@@ -7,8 +7,10 @@ Where this differs from honcho's Manager, and why:
 - SIGHUP (a closed terminal) stops the processes too, instead of orphaning them;
 - the SIGTERM -> SIGKILL grace period is a parameter (Heroku and Kubernetes give 30 s), not 5 s;
 - a death by signal N is reported as 128+N, as shells do (honcho reports 256-N);
-- the runner waits until every process group is empty, adopting orphans as a child subreaper,
-  so nothing a process started outlives it.
+- the runner waits until every process group is empty and every process it adopted as a child
+  subreaper (runtime.reaper) has exited, stopping those too, so nothing a process started
+  outlives it, even what left its process group (setsid);
+- a process's exit is reported after the last output it wrote, not before.
 
 The exit status is that of the first process that failed on its own (its code, or 128+N for a
 death by signal N); else 128+N for the signal that stopped the runner (141, as for SIGPIPE, when
@@ -17,17 +19,19 @@ process that exits after it was asked to stop did what it was asked: that is no 
 """
 
 import contextlib
-import ctypes
 import errno
+import fcntl
 import math
 import os
 import selectors
 import signal
 import socket
 import subprocess
-import sys
+import struct
+import termios
 import time
 
+from runtime import reaper
 from runtime.formation import ONE_SHOT
 
 SHELL = "/bin/bash" if os.path.exists("/bin/bash") else "/bin/sh"
@@ -35,15 +39,6 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 READ_SIZE = 1 << 16
 MAX_LINE = 1 << 16  # a longer line is printed in pieces, so memory stays bounded
 KILL_WAIT = 5  # seconds to wait for SIGKILLed processes before giving up on them
-PR_SET_CHILD_SUBREAPER = 36
-
-
-def become_subreaper():
-    """Adopt orphaned grandchildren (Linux), so they are reaped here instead of lingering as
-    zombies of an init that does not reap, which would keep their process group alive."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
 def port_is_bound(port):
@@ -108,11 +103,11 @@ class Manager:
         self.failure = None  # exit status of the first process that failed on its own
         self.interrupted_by = None  # the signal that stopped the runner
         self.escalated = False  # a process had to be SIGKILLed after the grace period
+        self.signalled = set()  # (pid, signal) sent to processes outside our process groups
 
     def run(self):
         """Start every process, relay their output until all have stopped, return the status."""
-        become_subreaper()
-        with self._signals_caught():
+        with reaper.adopting_orphans(), self._signals_caught():
             for child in self.children:
                 if self.kill_at is None:
                     self._spawn(child)
@@ -176,6 +171,7 @@ class Manager:
             self._failed(child.status)
             return
         self.by_pid[child.popen.pid] = child
+        os.set_blocking(child.popen.stdout.fileno(), False)  # see _read_pending
         self.selector.register(child.popen.stdout, selectors.EVENT_READ, child)
         self._say(f"{child.name} started with pid {child.popen.pid} (PORT={process.port})")
         if process.type == "web":
@@ -208,6 +204,7 @@ class Manager:
                 self._exited(child)
 
     def _exited(self, child):
+        self._read_pending(child)
         code = child.popen.returncode  # -N for a death by signal N
         child.status = status = 128 - code if code < 0 else code
         if code < 0:
@@ -243,23 +240,38 @@ class Manager:
         if self.kill_at is not None:
             return
         self.kill_at = time.monotonic() + self.timeout
-        if any(child.group_alive() for child in self.children):
+        if any(child.group_alive() for child in self.children) or self._strays():
             self._say(f"stopping all processes with SIGTERM (SIGKILL after {self.timeout:g} s)")
-        for child in self.children:
-            child.signal_group(signal.SIGTERM)
+        self._signal_all(signal.SIGTERM)
 
     def _kill(self, reason):
         if self.killed_at is not None:
             return
         self.killed_at = time.monotonic()
         self._say(f"{reason}: sending SIGKILL to all processes")
+        self._signal_all(signal.SIGKILL)
+
+    def _signal_all(self, number):
         for child in self.children:
-            child.signal_group(signal.SIGKILL)
+            child.signal_group(number)
+        for pid in self._strays():
+            if (pid, number) not in self.signalled:  # once: a second SIGTERM can mean "hurry"
+                self.signalled.add((pid, number))
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, number)
+
+    def _strays(self):
+        """Living processes below runtime outside our processes' groups (they called setsid or
+        setpgid), which signalling the groups does not reach."""
+        groups = {child.popen.pid for child in self.children if child.started}
+        return [pid for pid, group in reaper.descendants().items() if group not in groups]
 
     def _check_clocks(self):
         now = time.monotonic()
         if self.kill_at is not None and self.killed_at is None and now >= self.kill_at:
             late = [child.name for child in self.children if child.group_alive()]
+            if self._strays():
+                late.append("processes they started")
             self.escalated = True
             self._kill(f"{', '.join(late)} did not stop within {self.timeout:g} s")
         for child in self.children:
@@ -281,7 +293,11 @@ class Manager:
             return False
         if self.kill_at is None:  # all exited on their own; stop what they left behind
             self._stop()
-        return self.killed_at is not None or not any(c.group_alive() for c in self.children)
+        if self.killed_at is not None:
+            self._signal_all(signal.SIGKILL)  # also what was started since the first SIGKILL
+            return True
+        self._signal_all(signal.SIGTERM)  # also what was started since stopping began
+        return not (any(child.group_alive() for child in self.children) or self._strays())
 
     def _wait_time(self):
         """How long select() may wait: until the next deadline, at most a second."""
@@ -303,17 +319,35 @@ class Manager:
             else:
                 self._read(key.data)
 
-    def _read(self, child):
+    def _read_pending(self, child):
+        """Print what is in the pipe of a process that exited: all it wrote is there by now. Only
+        that much is read, in case what it left running keeps writing; then a look for the end
+        of the output, which prints an unfinished last line (the pipe is non-blocking)."""
         stream = child.popen.stdout
-        data = os.read(stream.fileno(), READ_SIZE)
-        if not data:
+        if stream.closed:
+            return
+        pending = struct.unpack("i", fcntl.ioctl(stream, termios.FIONREAD, b"\0" * 4))[0]
+        while pending > 0 and (read := self._read(child, min(pending, READ_SIZE))):
+            pending -= read
+        if not stream.closed:
+            self._read(child)
+
+    def _read(self, child, size=READ_SIZE):
+        """Print the whole lines among up to `size` bytes of `child`'s output; return how many
+        bytes were read (0 at the end of the output, or when nothing is there)."""
+        stream = child.popen.stdout
+        try:
+            chunk = os.read(stream.fileno(), size)
+        except BlockingIOError:
+            return 0
+        if not chunk:
             self.selector.unregister(stream)
             stream.close()
             if child.partial:
                 self.printer.lines(child.name, child.partial + b"\n")
                 child.partial = b""
-            return
-        data = child.partial + data
+            return 0
+        data = child.partial + chunk
         end = data.rfind(b"\n") + 1
         if end:
             self.printer.lines(child.name, data[:end])
@@ -321,6 +355,7 @@ class Manager:
         if len(child.partial) > MAX_LINE:
             self.printer.lines(child.name, child.partial + b"\n")
             child.partial = b""
+        return len(chunk)
 
     def _drain(self):
         """Print what is left in the pipes; stop after a second if something still writes."""

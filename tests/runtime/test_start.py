@@ -211,6 +211,19 @@ def test_no_prefix_prints_output_as_is_and_messages_on_stderr(app):
                     r"runtime: web\.1 exited with code 0\n$", result.stderr)
 
 
+def test_a_process_s_last_lines_come_before_its_exit_notice(app):
+    root = app({"Procfile": "web: printf 'one\\ntwo\\nthree'\n"})
+
+    for _ in range(20):
+        result = runtime("start", cwd=root)
+
+        assert result.returncode == 0, result.stderr
+        lines = [(name, text) for name, text in process_lines(result.stdout)
+                 if name == "web.1" or "exited" in text]
+        assert lines == [("web.1", "one"), ("web.1", "two"), ("web.1", "three"),
+                         ("runtime", "web.1 exited with code 0")], result.stdout
+
+
 def test_the_first_failure_stops_the_rest_and_gives_the_exit_status(app):
     root = app({"Procfile": f"web: {SLEEP}\nworker: sleep 0.2; exit 3\n"})
 
@@ -319,6 +332,36 @@ def test_sighup_leaves_no_orphan_where_honcho_leaves_them_running(app, reap):
 
     assert orphans["runtime"] == []
     assert len(orphans["honcho"]) == 2
+
+
+# A grandchild that leaves the process group and the session of its process: double fork, setsid.
+ESCAPE = """\
+import os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        print("escaped", os.getpid(), flush=True)
+        time.sleep(1000)
+    os._exit(0)
+os.wait()
+"""
+
+
+@pytest.mark.parametrize("command", ["{python} escape.py", 'setsid sleep 1000 & echo "escaped $!"'])
+@pytest.mark.parametrize("stop", [None, signal.SIGINT, signal.SIGTERM])
+def test_a_grandchild_in_a_session_of_its_own_does_not_outlive_runtime(app, reap, command, stop):
+    """`stop` None: the process exits on its own, which stops the rest; else runtime gets it."""
+    root = app({"Procfile": f"web: {command}; {'exec sleep 30' if stop else 'exit 0'}\n",
+                "escape.py": ESCAPE})
+    running = Running.runtime("start", cwd=root)
+    escaped = int(running.wait_for(r"\| escaped (\d+)$")[0][1])
+    reap.append(escaped)
+
+    if stop:
+        running.send(stop)
+
+    assert running.finish() == (128 + stop if stop else 0)
+    assert pid_gone(escaped), running.stdout
 
 
 def test_when_nobody_reads_the_output_any_more_everything_stops(app):
