@@ -139,6 +139,7 @@ def test_honcho_supervisord_export_cuts_the_same_command_short(app, tmp_path):
     ("Q=\"a\nb\"\n", "it contains a newline or another control character"),
     ("Q='it ; ends'\n", "it contains a space followed by `;` or `#`"),
     ("Q=\"'quoted'\"\n", "it starts or ends with a single quote"),
+    ("Q=%(here)s\n", "it contains `%(here)s`, which supervisord replaces even after `%%`"),
 ])
 def test_supervisord_export_refuses_values_it_cannot_hold(app, tmp_path, dotenv, reason):
     root = app({"Procfile": "web: exec sleep 30\n", ".env": dotenv})
@@ -150,6 +151,58 @@ def test_supervisord_export_refuses_values_it_cannot_hold(app, tmp_path, dotenv,
                              f".env:1) cannot be written for supervisord: {reason}; change the "
                              "value or choose another format\n")
     assert not (tmp_path / "out").exists()
+
+
+# supervisord replaces `%(here)s` with the directory of the file before it reads `%%` as `%`.
+HERE_COMMAND = "printf '%s %d%%\\n' %(here)s 100; echo %%(here)s"
+
+
+def test_supervisord_reads_percent_signs_in_commands_and_log_paths_exactly(app, tmp_path):
+    root = app({"Procfile": f"web: {HERE_COMMAND}\n"})
+    out, logs = tmp_path / "conf.d", tmp_path / "logs 100%"
+    logs.mkdir()
+
+    result = runtime("export", "supervisord", str(out), "-u", getpass.getuser(), "-l", str(logs),
+                     cwd=root)
+
+    assert result.returncode == 0, result.stderr
+    web = supervisor_programs(out, tmp_path)["app"]["app-web-1"]
+    assert shlex.split(web.command) == ["/bin/bash", "-c", HERE_COMMAND]
+    assert (web.stdout_logfile, web.stderr_logfile) == (f"{logs}/web-1.log",
+                                                        f"{logs}/web-1.error.log")
+
+
+# Linux passes at most MAX_ARG_STRLEN (131072) bytes, NUL included, per string to a new process.
+LONGEST = 131071
+
+
+@pytest.mark.parametrize("format_name", ["systemd", "supervisord"])
+def test_export_refuses_a_value_no_process_could_start_with(app, tmp_path, format_name):
+    root = app({"Procfile": "web: exec sleep 30\n", ".env": f"BIG={'x' * 2_000_000}\n"})
+
+    result = runtime("export", format_name, str(tmp_path / "out"), cwd=root)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"runtime: error: cannot export to {format_name}:\n  the value of BIG (from .env:1) is "
+        "2000000 bytes long: Linux passes at most 131071 bytes per variable (NAME=value) to a "
+        "process, so no process could start with it; shorten it (keep big data in a file and put "
+        "the file's path in the variable)\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_longest_value_a_process_can_take_is_exported_and_loads(app, tmp_path):
+    value = "%$" * ((LONGEST - len("BIG=")) // 2) + "x"
+    root = app({"Procfile": "web: exec sleep 30\n", ".env": f"BIG='{value}'\n"})
+    out = tmp_path / "units"
+
+    result = runtime("export", "systemd", str(out), "-u", "appuser", cwd=root)
+
+    assert result.returncode == 0, result.stderr
+    unit = (out / "app-web-1.service").read_text().splitlines()
+    assert f'Environment="BIG={value.replace("%", "%%")}"' in unit
+    verify = systemd_analyze("verify", *(str(path) for path in out.iterdir()))
+    assert (verify.returncode, verify.stderr) == (0, "")
 
 
 def test_export_refuses_names_that_would_break_out(app, tmp_path):
