@@ -254,6 +254,9 @@ class Manager:
     def _signal_all(self, number):
         for child in self.children:
             child.signal_group(number)
+        self._signal_strays(number)
+
+    def _signal_strays(self, number):
         for pid in self._strays():
             if (pid, number) not in self.signalled:  # once: a second SIGTERM can mean "hurry"
                 self.signalled.add((pid, number))
@@ -294,9 +297,9 @@ class Manager:
         if self.kill_at is None:  # all exited on their own; stop what they left behind
             self._stop()
         if self.killed_at is not None:
-            self._signal_all(signal.SIGKILL)  # also what was started since the first SIGKILL
+            self._signal_strays(signal.SIGKILL)  # also those started since the first SIGKILL
             return True
-        self._signal_all(signal.SIGTERM)  # also what was started since stopping began
+        self._signal_strays(signal.SIGTERM)  # also those started since stopping began
         return not (any(child.group_alive() for child in self.children) or self._strays())
 
     def _wait_time(self):

@@ -11,6 +11,16 @@ RUNTIME = [PYTHON, "-m", "runtime"]
 HONCHO = [PYTHON, "-m", "honcho"]
 PREFIX = re.compile(r"^\d\d:\d\d:\d\d (?P<name>\S+) +\| (?P<text>.*)$")
 
+# One background child in env.py's process group, one in a session of its own.
+ENV_PY_STARTS_PROCESSES = """\
+import os, subprocess
+children = [subprocess.Popen(["sleep", "1000"]),
+            subprocess.Popen(["sleep", "1000"], start_new_session=True)]
+with open("env-py-pids", "w") as file:
+    file.write(" ".join(str(child.pid) for child in children))
+os.environ.setdefault("FROM_ENV_PY", "yes")
+"""
+
 
 def clean_env(**extra):
     """A small, predictable environment: no PORT, colour or Python settings from the caller."""

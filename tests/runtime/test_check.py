@@ -6,7 +6,7 @@ contract) have tests of their own, so these tests look at the first lines only.
 
 import pytest
 
-from tests.runtime.helpers import runtime
+from tests.runtime.helpers import ENV_PY_STARTS_PROCESSES, pid_gone, runtime
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -76,3 +76,17 @@ def test_env_py_overriding_a_real_value_is_a_warning(app):
     assert result.returncode == 0
     assert ("WARN  env.py replaces HOME, which is already set, so the platform's value would be "
             "overridden too\n      fix: use os.environ.setdefault('HOME', ...)\n") in result.stdout
+
+
+def test_env_py_leaving_processes_running_is_a_warning(app, reap):
+    root = app({"Procfile": "web: gunicorn mysite.wsgi\n", "env.py": ENV_PY_STARTS_PROCESSES})
+
+    result = runtime("check", cwd=root)
+    pids = [int(pid) for pid in (root / "env-py-pids").read_text().split()]
+    reap.extend(pids)
+
+    assert result.returncode == 0, result.stdout
+    assert ("WARN  env.py left processes running when it finished (runtime stopped them)\n"
+            "      fix: only set variables in it (os.environ.setdefault(...)); start processes from "
+            "the Procfile\n") in result.stdout
+    assert [pid for pid in pids if not pid_gone(pid)] == []

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from tests.runtime.helpers import PYTHON, clean_env, honcho, pid_gone, process_lines, runtime
+from tests.runtime.helpers import (ENV_PY_STARTS_PROCESSES, PYTHON, clean_env, honcho, pid_gone,
+                                   process_lines, runtime)
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -162,17 +163,6 @@ def test_env_py_replacing_a_real_value_gets_a_warning(app):
     assert ("runtime: warning: env.py replaces DEBUG, which is already set: Django's `import env` "
             "would override the real value too; use os.environ.setdefault('DEBUG', ...)"
             ) in result.stderr
-
-
-# One background child in env.py's process group, one in a session of its own.
-ENV_PY_STARTS_PROCESSES = """\
-import os, subprocess
-children = [subprocess.Popen(["sleep", "1000"]),
-            subprocess.Popen(["sleep", "1000"], start_new_session=True)]
-with open("env-py-pids", "w") as file:
-    file.write(" ".join(str(child.pid) for child in children))
-os.environ.setdefault("FROM_ENV_PY", "yes")
-"""
 
 
 @pytest.mark.parametrize("command", [["start"], ["run", "{python}", "show.py", "FROM_ENV_PY"]])
