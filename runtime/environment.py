@@ -185,14 +185,14 @@ def collect_env_py(app_dir, environ):
             left_running = reaper.kill_descendants()
         report.seek(0)
         output.seek(0)
-        collected, errors = report.read(), output.read().decode(errors="replace")
+        report_text, errors = report.read(), output.read().decode(errors="replace")
     if returncode != 0:
         raise UserError(f"{path} failed (exit code {returncode}) while runtime collected "
                         "the variables it sets; fix it or remove it. Its output:\n"
                         + errors.rstrip())
     sys.stderr.write(errors)
     try:
-        collected = json.loads(collected)
+        collected = json.loads(report_text)
     except ValueError:  # it ended the interpreter itself (sys.exit, os._exit) before the report
         raise UserError(f"{path} ended the interpreter (sys.exit()?) before runtime could collect "
                         "the variables it sets: it should only set variables "
