@@ -18,11 +18,9 @@ KILL_POLL = 0.01  # seconds between looks while SIGKILLed processes die
 
 
 def _prctl(option, argument):
-    if not sys.platform.startswith("linux"):
-        return -1
-    with contextlib.suppress(OSError, AttributeError):
-        return ctypes.CDLL(None, use_errno=True).prctl(option, argument, 0, 0, 0)
-    return -1
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(option, argument, 0, 0, 0)
 
 
 @contextlib.contextmanager
