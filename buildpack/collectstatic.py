@@ -64,7 +64,7 @@ def _facts_without_collectstatic(ctx, project):
 
 def _manage_py(ctx, project, args, env, show):
     return django_settings.run_manage_py(ctx.python, ctx.build_dir / project.manage_py, args, env,
-                                         ctx.scratch_dir, show=show)
+                                         ctx.scratch_dir, show=show, time_limit=ctx.step_timeout)
 
 
 def _environment(ctx, announce=False):

@@ -405,6 +405,23 @@ def hook_failed(name, status):
     )
 
 
+def step_timed_out(name, seconds):
+    return Message(
+        f"{name} did not finish within the time limit of {seconds} second{'' if seconds == 1 else 's'}.",
+        "The build stopped it and every process it started. A step that waits for input or for a\n"
+        "network service, or that starts a server in the foreground, never finishes. Fix the step;\n"
+        "if it needs more time, raise the limit with the BUILD_STEP_TIMEOUT config var (seconds).",
+    )
+
+
+def invalid_step_timeout(value, maximum, default):
+    return Message(
+        f"BUILD_STEP_TIMEOUT is set to {value[:200]!r}, which is not a time limit in seconds.",
+        f"Set it to a whole number of seconds from 1 to {maximum} (a day), for example 3600, or unset it\n"
+        f"for the default of {default} seconds.",
+    )
+
+
 def hook_cannot_start(name, reason):
     return Message(
         f"Failed to run the bin/{name} script: {reason}.",

@@ -2,12 +2,14 @@
 common failure is explained, and the warnings about static settings. Every test builds a real
 generated Django app; the app's Python environment is cached between the builds of the module."""
 
+import os
 import re
+import signal
 
 import pytest
 
 from tests import apps
-from tests.conftest import REPO
+from tests.conftest import REPO, errors, running
 
 REQUIREMENTS = "django\ngunicorn\nwhitenoise\ndj-database-url\n"
 SETTINGS = "mysite/settings.py"
@@ -22,11 +24,6 @@ def app(tmp_path, extra_settings="", replace=(), files=None, requirements=REQUIR
         assert old in text, (path, old)
         (root / path).write_text(text.replace(old, new))
     return root
-
-
-def errors(result):
-    """The lines of the error box, without their ` !     ` prefix."""
-    return [line[7:] for line in result.stderr.splitlines() if line.startswith(" !")]
 
 
 def assert_fails_with_the_apps_traceback_only(result, title):
@@ -273,3 +270,21 @@ def test_missing_whitenoise_and_gunicorn_are_warned_with_the_fix(builder, tmp_pa
         "declare the web process in a Procfile, for example:",
         "  web: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT"]
     assert "Warning: WhiteNoise is not in MIDDLEWARE: nothing will serve the collected static files." in box
+
+
+def test_collectstatic_that_never_finishes_is_stopped_at_the_time_limit(builder, tmp_path):
+    pid_file = tmp_path / "settings.pid"
+    root = app(tmp_path, extra_settings=f"import time\nPath({str(pid_file)!r}).write_text(str(os.getpid()))\n"
+                                        "time.sleep(600)\n")
+    try:
+        result = builder.compile(root, config={"BUILD_STEP_TIMEOUT": "2"}, timeout=180)
+
+        assert result.returncode == 1, result.log
+        assert errors(result)[0] == ("Error: python manage.py collectstatic --noinput did not finish within the "
+                                     "time limit of 2 seconds.")
+        assert "The build stopped it and every process it started." in errors(result)[2]
+        assert not running(pid_file.read_text())
+        assert "Traceback" not in result.log
+    finally:  # never leave a hung process behind, whatever failed above
+        if pid_file.is_file() and running(pid_file.read_text()):
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
