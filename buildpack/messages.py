@@ -567,6 +567,16 @@ def collectstatic_failed():
     )
 
 
+def exited_before_collectstatic():
+    return Message(
+        "manage.py exited before collectstatic ran, so no static files were collected.",
+        "Something that runs before the command (the settings, an app's ready() method or manage.py\n"
+        "itself) ended the process, for example with sys.exit(). Even with exit status 0 that is a\n"
+        "failure: the app's pages need their static files. Make it return normally during the build\n"
+        "(config vars are visible to it).",
+    )
+
+
 def static_root_unset():
     return Message(
         "collectstatic failed since STATIC_ROOT is not set.",

@@ -272,6 +272,25 @@ def test_missing_whitenoise_and_gunicorn_are_warned_with_the_fix(builder, tmp_pa
     assert "Warning: WhiteNoise is not in MIDDLEWARE: nothing will serve the collected static files." in box
 
 
+def test_settings_that_exit_before_collectstatic_runs_fail_the_build(builder, tmp_path):
+    """sys.exit(0) in the settings: manage.py exits with status 0 and collects nothing."""
+    result = builder.compile(app(tmp_path, extra_settings="import sys\nsys.exit(0)\n"))
+
+    assert result.returncode == 1, result.log
+    box = errors(result)
+    assert box[:6] == [
+        "Error: manage.py exited before collectstatic ran, so no static files were collected.",
+        "",
+        "Something that runs before the command (the settings, an app's ready() method or manage.py",
+        "itself) ended the process, for example with sys.exit(). Even with exit status 0 that is a",
+        "failure: the app's pages need their static files. Make it return normally during the build",
+        "(config vars are visible to it).",
+    ]
+    assert re.fullmatch(r"Settings module: mysite\.settings; run in the root of the app; Django \d+\.\d+[\w.]*\.",
+                        box[6])
+    assert not (result.build_dir / "staticfiles").exists()
+
+
 def test_collectstatic_that_never_finishes_is_stopped_at_the_time_limit(builder, tmp_path):
     pid_file = tmp_path / "settings.pid"
     root = app(tmp_path, extra_settings=f"import time\nPath({str(pid_file)!r}).write_text(str(os.getpid()))\n"
