@@ -105,7 +105,7 @@ def _steps(ctx):
     metadata = {**_environment_key(ctx, installer), "requirements": fingerprint}
     with _saved_meanwhile(environment, slug.python_home(ctx.build_dir), metadata, installed):
         release.write(ctx.build_dir, project)
-        django_build.run(ctx, project)
+        django_build.run(ctx, project, manifest)
 
     profile_d.write(ctx.build_dir)
     if os.environ.get("BUILDPACK_DIR"):

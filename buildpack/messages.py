@@ -464,11 +464,30 @@ def not_detected(looked_for):
 
 # --- Django ---------------------------------------------------------------------------
 
+def django_not_installed(manage_py, manifest):
+    return Message(
+        f"Django isn't installed, but {manage_py} runs Django.",
+        f"Nothing in {manifest} installs Django, so every process of the app (web, release,\n"
+        "manage.py commands) would fail with \"No module named 'django'\". Add Django to\n"
+        f"{manifest} (for example the requirement Django>=5.2,<6) and commit it.",
+    )
+
+
 def no_web_process_without_gunicorn(wsgi_module):
     return Message(
         "This Django app has no web process: gunicorn isn't installed and the Procfile has no web.",
-        "The default web process runs gunicorn, so add it to your requirements (gunicorn), or\n"
-        "declare the web process in a Procfile, for example:\n"
+        "Without one the app serves no HTTP requests. The default web process runs gunicorn, so add\n"
+        "it to your requirements (gunicorn), or declare the web process in a Procfile, for example:\n"
+        f"  web: gunicorn {wsgi_module} --bind 0.0.0.0:$PORT",
+    )
+
+
+def no_web_process_without_wsgi_module(wsgi_module):
+    return Message(
+        "This Django app has no web process: no WSGI module was found and the Procfile has no web.",
+        "Without one the app serves no HTTP requests. The default web process runs gunicorn with the\n"
+        "module the WSGI_APPLICATION setting names (else <project>/wsgi.py), and there is neither.\n"
+        "Set WSGI_APPLICATION, or declare the web process in a Procfile, for example:\n"
         f"  web: gunicorn {wsgi_module} --bind 0.0.0.0:$PORT",
     )
 

@@ -266,10 +266,44 @@ def test_missing_whitenoise_and_gunicorn_are_warned_with_the_fix(builder, tmp_pa
                          "Procfile has no web."):][:5] == [
         "Warning: This Django app has no web process: gunicorn isn't installed and the Procfile has no web.",
         "",
-        "The default web process runs gunicorn, so add it to your requirements (gunicorn), or",
-        "declare the web process in a Procfile, for example:",
+        "Without one the app serves no HTTP requests. The default web process runs gunicorn, so add",
+        "it to your requirements (gunicorn), or declare the web process in a Procfile, for example:",
         "  web: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT"]
     assert "Warning: WhiteNoise is not in MIDDLEWARE: nothing will serve the collected static files." in box
+
+
+def test_a_django_app_without_a_wsgi_module_is_warned_it_serves_no_http(builder, tmp_path):
+    root = app(tmp_path, replace=[(SETTINGS, 'WSGI_APPLICATION = "mysite.wsgi.application"\n', "")])
+    (root / "mysite" / "wsgi.py").unlink()
+
+    result = builder.compile(root)
+
+    assert result.returncode == 0, result.log
+    box = errors(result)
+    title = "Warning: This Django app has no web process: no WSGI module was found and the Procfile has no web."
+    assert box[box.index(title):][:6] == [
+        title,
+        "",
+        "Without one the app serves no HTTP requests. The default web process runs gunicorn with the",
+        "module the WSGI_APPLICATION setting names (else <project>/wsgi.py), and there is neither.",
+        "Set WSGI_APPLICATION, or declare the web process in a Procfile, for example:",
+        "  web: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT"]
+
+
+@pytest.mark.parametrize("requirements", ["", "gunicorn\nwhitenoise\n"])
+def test_a_django_project_whose_requirements_lack_django_fails_naming_them(builder, tmp_path, requirements):
+    """Every process would crash on `import django`: a 0-byte requirements.txt included."""
+    result = builder.compile(app(tmp_path, requirements=requirements))
+
+    assert result.returncode == 1, result.log
+    assert errors(result) == [
+        "Error: Django isn't installed, but manage.py runs Django.",
+        "",
+        "Nothing in requirements.txt installs Django, so every process of the app (web, release,",
+        "manage.py commands) would fail with \"No module named 'django'\". Add Django to",
+        "requirements.txt (for example the requirement Django>=5.2,<6) and commit it.",
+    ]
+    assert "Running python manage.py collectstatic" not in result.stdout
 
 
 def test_settings_that_exit_before_collectstatic_runs_fail_the_build(builder, tmp_path):
