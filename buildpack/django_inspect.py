@@ -4,8 +4,8 @@
 
 The command runs unchanged (same output, same exit status; a traceback starts at manage.py's
 frame, as it would without us). When the process exits, REPORT_FILE gets a JSON object with
-whether the command started at all (an exit status 0 says nothing when the settings exit
-first), the facts the build checks (Django version, static settings, middleware ...), every file the
+whether the command started at all (exit status 0 says nothing when the settings exit first),
+the facts the build checks (Django version, static settings, middleware ...), every file the
 process read and the folders the staticfiles finders collect from: the inputs of
 collectstatic, which the build fingerprints to reuse its output. For collectstatic, Brotli
 compresses each distinct content once, which leaves the files it writes as they would be.

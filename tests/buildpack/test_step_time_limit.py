@@ -1,14 +1,17 @@
 """No step of the app's own code runs forever: a hook (or collectstatic, see
 tests/django/test_collectstatic.py) still running after BUILD_STEP_TIMEOUT seconds is stopped,
-with every process it started, and the build fails saying so."""
+with every process it started, and the build fails saying so. A build its host stops (SIGTERM)
+stops the running hook too."""
 
 import os
 import signal
+import subprocess
+import time
 
 import pytest
 
 from tests import apps
-from tests.conftest import errors, running
+from tests.conftest import BIN, build_env, errors, running
 
 # The hook hangs, and so does a child it starts in the background; it writes both process ids first.
 HANGING_HOOK = """\
@@ -42,6 +45,31 @@ def test_a_hook_that_never_finishes_is_stopped_with_its_children(builder, tmp_pa
         started = pids.read_text().split()
         assert len(started) == 2 and [pid for pid in started if running(pid)] == []
     finally:  # never leave a hung process behind, whatever failed above
+        for pid in pids.read_text().split() if pids.is_file() else []:
+            if running(pid):
+                os.kill(int(pid), signal.SIGKILL)
+
+
+def test_a_build_stopped_by_its_host_stops_the_running_hook(builder, tmp_path):
+    pids = tmp_path / "hook.pids"
+    app = apps.plain_app(tmp_path / "app", {"requirements.txt": "six\n",
+                                            "bin/pre_compile": HANGING_HOOK.format(pids=pids)})
+    command = [str(BIN / "compile"), str(builder.fresh_build_dir(app)), str(builder.cache_dir()),
+               str(builder.env_dir({}))]
+    build = subprocess.Popen(command, env=build_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):  # until the hook and its child have started
+            if pids.is_file() and len(pids.read_text().split()) == 2:
+                break
+            time.sleep(0.1)
+        build.terminate()  # SIGTERM, as a host cancelling the build sends it
+        stdout, stderr = build.communicate(timeout=60)
+
+        assert build.returncode == 128 + signal.SIGTERM, stdout + stderr
+        assert "Traceback" not in stderr
+        assert [pid for pid in pids.read_text().split() if running(pid)] == []
+    finally:
+        build.kill()
         for pid in pids.read_text().split() if pids.is_file() else []:
             if running(pid):
                 os.kill(int(pid), signal.SIGKILL)

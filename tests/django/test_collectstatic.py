@@ -306,6 +306,12 @@ def test_a_django_project_whose_requirements_lack_django_fails_naming_them(build
     assert "Running python manage.py collectstatic" not in result.stdout
 
 
+def test_a_manage_py_of_another_tool_needs_no_django(builder, tmp_path):
+    root = apps.plain_app(tmp_path, {"requirements.txt": "six\n", "manage.py": "from flask_script import Manager\n"})
+
+    assert builder.compile(root).returncode == 0
+
+
 def test_settings_that_exit_before_collectstatic_runs_fail_the_build(builder, tmp_path):
     """sys.exit(0) in the settings: manage.py exits with status 0 and collects nothing."""
     result = builder.compile(app(tmp_path, extra_settings="import sys\nsys.exit(0)\n"))
