@@ -122,6 +122,7 @@ def run(cmd, env=None, cwd=None, show=True, time_limit=None, name=None):
     except BaseException:
         if timer:  # interrupted (Ctrl-C, SIGTERM): the step must not go on running without us
             _stop_group(proc)
+            proc.wait()
         raise
     finally:
         if timer:

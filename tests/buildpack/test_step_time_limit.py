@@ -58,16 +58,20 @@ def test_a_build_stopped_by_its_host_stops_the_running_hook(builder, tmp_path):
                str(builder.env_dir({}))]
     build = subprocess.Popen(command, env=build_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        for _ in range(600):  # until the hook and its child have started
-            if pids.is_file() and len(pids.read_text().split()) == 2:
-                break
-            time.sleep(0.1)
+        # The hook has started its child, and the build shows the hook's output.
+        shown = next((line for line in build.stdout if line.startswith("       waiting for a server")), None)
+        assert shown and build.poll() is None, build.communicate()
         build.terminate()  # SIGTERM, as a host cancelling the build sends it
         stdout, stderr = build.communicate(timeout=60)
 
         assert build.returncode == 128 + signal.SIGTERM, stdout + stderr
         assert "Traceback" not in stderr
-        assert [pid for pid in pids.read_text().split() if running(pid)] == []
+        started = pids.read_text().split()
+        for _ in range(300):  # killed as the build ended: gone once the kernel has run them
+            if not [pid for pid in started if running(pid)]:
+                break
+            time.sleep(0.1)
+        assert [pid for pid in started if running(pid)] == []
     finally:
         build.kill()
         for pid in pids.read_text().split() if pids.is_file() else []:
