@@ -44,7 +44,7 @@ def run(ctx, project):
         note(messages.staticfiles_not_installed())
         _warn(collected.report, collectstatic_skipped=False)
         return
-    if collected.status:
+    if collected.status or not collected.report.get("command_started"):  # settings that exit(0) first
         _fail(ctx, project, collected, env)
     _warn(collected.report, collectstatic_skipped=False)
     not_kept = static_cache.save(ctx, collected.report)
@@ -64,7 +64,7 @@ def _facts_without_collectstatic(ctx, project):
 
 def _manage_py(ctx, project, args, env, show):
     return django_settings.run_manage_py(ctx.python, ctx.build_dir / project.manage_py, args, env,
-                                         ctx.scratch_dir, show=show)
+                                         ctx.scratch_dir, show=show, time_limit=ctx.step_timeout)
 
 
 def _environment(ctx, announce=False):
@@ -97,4 +97,5 @@ def _fail(ctx, project, run, env):
         for name, value in sorted(env.items()):
             detail(f"  {name}={config_vars.mask(name, value)}")
     folder = f"{project.root}/" if str(project.root) != "." else "the root of the app"
-    raise BuildError(collectstatic_failures.explain(run.output, run.report, ctx.build_dir, folder))
+    raise BuildError(collectstatic_failures.explain(run.status, run.output, run.report, ctx.build_dir,
+                                                    folder))

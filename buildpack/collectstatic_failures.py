@@ -21,12 +21,11 @@ _ENVIRONMENT = (
 _MODULE_NOT_FOUND = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
 
 
-def explain(log, report, build_dir, folder):
-    """The Message for a collectstatic (or its probe) that failed with this output; `folder`
-    is where it ran, in words."""
-    settings = report.get("settings_module")
-    message = _cause(log, report, build_dir)
-    context = messages.collectstatic_context(settings, folder, report.get("django"))
+def explain(status, log, report, build_dir, folder):
+    """The Message for a collectstatic (or its probe) that failed with this exit status and
+    output, or exited with 0 before the command started; `folder` is where it ran, in words."""
+    message = messages.exited_before_collectstatic() if status == 0 else _cause(log, report, build_dir)
+    context = messages.collectstatic_context(report.get("settings_module"), folder, report.get("django"))
     return message._replace(body=f"{message.body}\n{context}")
 
 

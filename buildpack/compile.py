@@ -32,6 +32,7 @@ class Context:
     python: Path = None
     site_packages: Path = None
     base_env: dict = field(default_factory=dict)
+    step_timeout: int = config_vars.STEP_TIMEOUT_DEFAULT  # seconds, for the app's own code
 
     @property
     def python_version(self):
@@ -57,6 +58,7 @@ def compile(build_dir, cache_dir, env_dir, install_test=False):
         build_dir=Path(build_dir).resolve(), cache_dir=cache_dir, config=config,
         install_test=install_test, stack=os.environ.get("STACK") or _machine_stack(),
         scratch_dir=cache_dir / "scratch", base_env=_clean_environment(),
+        step_timeout=config_vars.step_timeout(config),
     )
     ctx.cache_dir.mkdir(parents=True, exist_ok=True)
     with _cache_lock(ctx.cache_dir):
@@ -103,7 +105,7 @@ def _steps(ctx):
     metadata = {**_environment_key(ctx, installer), "requirements": fingerprint}
     with _saved_meanwhile(environment, slug.python_home(ctx.build_dir), metadata, installed):
         release.write(ctx.build_dir, project)
-        django_build.run(ctx, project)
+        django_build.run(ctx, project, manifest)
 
     profile_d.write(ctx.build_dir)
     if os.environ.get("BUILDPACK_DIR"):

@@ -41,6 +41,21 @@ def read(env_dir):
     return allowed, denied
 
 
+# Seconds a step of the app's own code (a hook, collectstatic) may run before it is stopped.
+STEP_TIMEOUT_DEFAULT = 1800
+STEP_TIMEOUT_MAX = 86400
+
+
+def step_timeout(config):
+    """The BUILD_STEP_TIMEOUT config var, else the default; any other value is an error."""
+    value = config.get("BUILD_STEP_TIMEOUT", "").strip()
+    if not value:
+        return STEP_TIMEOUT_DEFAULT
+    if not re.fullmatch(r"[0-9]{1,5}", value) or not 1 <= int(value) <= STEP_TIMEOUT_MAX:
+        raise BuildError(messages.invalid_step_timeout(value, STEP_TIMEOUT_MAX, STEP_TIMEOUT_DEFAULT))
+    return int(value)
+
+
 def enabled(config, name):
     """Heroku's switch semantics: set to anything but "" or "0" means on ("false" too)."""
     return config.get(name, "") not in ("", "0")

@@ -4,6 +4,7 @@
 
 The command runs unchanged (same output, same exit status; a traceback starts at manage.py's
 frame, as it would without us). When the process exits, REPORT_FILE gets a JSON object with
+whether the command started at all (exit status 0 says nothing when the settings exit first),
 the facts the build checks (Django version, static settings, middleware ...), every file the
 process read and the folders the staticfiles finders collect from: the inputs of
 collectstatic, which the build fingerprints to reuse its output. For collectstatic, Brotli
@@ -33,7 +34,7 @@ def main():
         sys.path[0] = os.path.dirname(manage_py)  # what `python manage.py` puts first
     read = set()
     sys.addaudithook(lambda event, details: _record_read(event, details, read))
-    atexit.register(_write_report, report_file, read, deploy_checks)
+    atexit.register(_write_report, report_file, read, deploy_checks, args[0] if args else None)
     if args[:1] == ["collectstatic"]:
         _brotli_compress_each_content_once()
     try:
@@ -89,8 +90,9 @@ def _brotli_compress_each_content_once():
     brotli.compress = compress_once
 
 
-def _write_report(report_file, read, deploy_checks):
-    report = {"settings_module": os.environ.get("DJANGO_SETTINGS_MODULE")}
+def _write_report(report_file, read, deploy_checks, command):
+    report = {"settings_module": os.environ.get("DJANGO_SETTINGS_MODULE"),
+              "command_started": _command_started(command)}
     try:
         _add_django_facts(report, deploy_checks)
     except Exception as error:  # settings that do not import: the command has said why
@@ -99,6 +101,14 @@ def _write_report(report_file, read, deploy_checks):
     report["read"] = sorted(read | {os.path.abspath(path) for path in modules if isinstance(path, str)})
     with open(report_file, "w") as file:
         json.dump(report, file)
+
+
+def _command_started(command):
+    """Whether Django got as far as running the management command: it imports the command's
+    module, `<app>.management.commands.<command>`, right before running it, once the settings
+    and the apps have loaded."""
+    suffix = f".management.commands.{command}"
+    return any(name.endswith(suffix) for name in list(sys.modules))
 
 
 def _add_django_facts(facts, deploy_checks):

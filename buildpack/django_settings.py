@@ -25,14 +25,16 @@ class ManagePyRun:
     report: dict  # what django_inspect.py reported; {} when it could not
 
 
-def run_manage_py(python, manage_py, args, env, scratch_dir, show=True, deploy_checks=False):
+def run_manage_py(python, manage_py, args, env, scratch_dir, show=True, deploy_checks=False, time_limit=None):
     """Run `python manage.py ARGS` in manage.py's folder; its output is shown as it comes
-    when `show`. `deploy_checks` adds the findings of `check --deploy` to the report."""
+    when `show`. `deploy_checks` adds the findings of `check --deploy` to the report; the
+    command is stopped after `time_limit` seconds (see output.run)."""
     manage_py = Path(manage_py)
     with tempfile.NamedTemporaryFile(dir=scratch_dir, suffix=".json") as report_file:
         command = [str(python), str(INSPECTOR), *(["--deploy-checks"] if deploy_checks else []),
                    report_file.name, manage_py.name, *args]
-        status, text = output.run(command, env=env, cwd=manage_py.parent, show=show)
+        status, text = output.run(command, env=env, cwd=manage_py.parent, show=show, time_limit=time_limit,
+                                  name=f"python manage.py {' '.join(args)}")
         try:
             report = json.loads(Path(report_file.name).read_text() or "{}")
         except ValueError:

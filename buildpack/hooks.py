@@ -1,7 +1,7 @@
 """The app's own build hooks, `bin/pre_compile` and `bin/post_compile` (a Heroku convention).
 
 They run from the build folder with the config vars in their environment; a hook that
-fails fails the build.
+fails, or runs longer than the steps' time limit, fails the build.
 """
 
 from buildpack import messages, output
@@ -18,7 +18,8 @@ def run(ctx, name, env):
     hook.chmod(hook.stat().st_mode | 0o111)
     command = [str(hook)] if has_shebang else ["bash", str(hook)]
     try:
-        status, _ = output.run(command, env=env, cwd=ctx.build_dir)
+        status, _ = output.run(command, env=env, cwd=ctx.build_dir, time_limit=ctx.step_timeout,
+                               name=f"bin/{name}")
     except OSError as exc:  # its #! names a program that is not there (or ends in a CR)
         raise BuildError(messages.hook_cannot_start(name, exc.strerror)) from None
     if status:

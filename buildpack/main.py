@@ -5,6 +5,7 @@ bug is one line (BUILDPACK_DEBUG=1 shows its traceback).
 """
 
 import os
+import signal
 import sys
 
 from buildpack import compile as compile_step
@@ -26,6 +27,9 @@ def main(argv=None):
         sys.stderr.write(f"usage:\n{steps}\n")
         sys.exit(2)
     step, args = argv[0], argv[1:]
+    # A build stopped by its host unwinds, so that the step running in a process group of its
+    # own (output.run) is stopped with it.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
         sys.exit(_run(step, args))
     except output.BuildError as exc:

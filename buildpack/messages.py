@@ -405,6 +405,23 @@ def hook_failed(name, status):
     )
 
 
+def step_timed_out(name, seconds):
+    return Message(
+        f"{name} did not finish within the time limit of {seconds} second{'' if seconds == 1 else 's'}.",
+        "The build stopped it and every process it started. A step that waits for input or for a\n"
+        "network service, or that starts a server in the foreground, never finishes. Fix the step;\n"
+        "if it needs more time, raise the limit with the BUILD_STEP_TIMEOUT config var (seconds).",
+    )
+
+
+def invalid_step_timeout(value, maximum, default):
+    return Message(
+        f"BUILD_STEP_TIMEOUT is set to {value[:200]!r}, which is not a time limit in seconds.",
+        f"Set it to a whole number of seconds from 1 to {maximum} (a day), for example 3600, or unset it\n"
+        f"for the default of {default} seconds.",
+    )
+
+
 def hook_cannot_start(name, reason):
     return Message(
         f"Failed to run the bin/{name} script: {reason}.",
@@ -447,11 +464,30 @@ def not_detected(looked_for):
 
 # --- Django ---------------------------------------------------------------------------
 
+def django_not_installed(manage_py, manifest):
+    return Message(
+        f"Django isn't installed, but {manage_py} runs Django.",
+        f"Nothing in {manifest} installs Django, so every process of the app (web, release,\n"
+        "manage.py commands) would fail with \"No module named 'django'\". Add Django to\n"
+        f"{manifest} (for example the requirement Django>=5.2,<6) and commit it.",
+    )
+
+
 def no_web_process_without_gunicorn(wsgi_module):
     return Message(
         "This Django app has no web process: gunicorn isn't installed and the Procfile has no web.",
-        "The default web process runs gunicorn, so add it to your requirements (gunicorn), or\n"
-        "declare the web process in a Procfile, for example:\n"
+        "Without one the app serves no HTTP requests. The default web process runs gunicorn, so add\n"
+        "it to your requirements (gunicorn), or declare the web process in a Procfile, for example:\n"
+        f"  web: gunicorn {wsgi_module} --bind 0.0.0.0:$PORT",
+    )
+
+
+def no_web_process_without_wsgi_module(wsgi_module):
+    return Message(
+        "This Django app has no web process: no WSGI module was found and the Procfile has no web.",
+        "Without one the app serves no HTTP requests. The default web process runs gunicorn with the\n"
+        "module the WSGI_APPLICATION setting names (else <project>/wsgi.py), and there is neither.\n"
+        "Set WSGI_APPLICATION, or declare the web process in a Procfile, for example:\n"
         f"  web: gunicorn {wsgi_module} --bind 0.0.0.0:$PORT",
     )
 
@@ -547,6 +583,16 @@ def collectstatic_failed():
     return Message(
         "Unable to collect static files: python manage.py collectstatic --noinput failed.",
         "See the output above for the cause, and fix it in the app.",
+    )
+
+
+def exited_before_collectstatic():
+    return Message(
+        "manage.py exited before collectstatic ran, so no static files were collected.",
+        "Something that runs before the command (the settings, an app's ready() method or manage.py\n"
+        "itself) ended the process, for example with sys.exit(). Even with exit status 0 that is a\n"
+        "failure: the app's pages need their static files. Make it return normally during the build\n"
+        "(config vars are visible to it).",
     )
 
 

@@ -6,8 +6,12 @@ line prefixed ` !     `. The text itself lives in `messages.py`.
 """
 
 import os
+import signal
 import subprocess
 import sys
+import threading
+
+from buildpack import messages
 
 STEP = "-----> "
 INDENT = " " * 7
@@ -85,20 +89,51 @@ def note(message):
     _box("note", message)
 
 
-def run(cmd, env=None, cwd=None, show=True):
+def run(cmd, env=None, cwd=None, show=True, time_limit=None, name=None):
     """Run a command with its output (stdout and stderr merged) shown as indented detail.
 
-    Returns (exit status, the output as text) so callers can explain a failure.
+    Returns (exit status, the output as text) so callers can explain a failure. With a
+    `time_limit` (seconds), the command runs in a process group of its own, which is stopped,
+    grandchildren included, when the limit passes (a BuildError naming the step, `name`) or
+    the build is interrupted.
     """
     proc = subprocess.Popen(
         cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, errors="replace", bufsize=1,
+        stdin=subprocess.DEVNULL, errors="replace", bufsize=1, start_new_session=time_limit is not None,
     )
+    expired = threading.Event()
+
+    def expire():
+        expired.set()
+        _stop_group(proc)
+
+    timer = threading.Timer(time_limit, expire) if time_limit is not None else None
     captured = []
-    with proc.stdout:
-        for line in proc.stdout:
-            line = line.rstrip("\n")
-            captured.append(line)
-            if show:
-                detail(line)
-    return proc.wait(), "\n".join(captured)
+    try:
+        if timer:
+            timer.start()
+        with proc.stdout:
+            for line in proc.stdout:
+                line = line.rstrip("\n")
+                captured.append(line)
+                if show:
+                    detail(line)
+        status = proc.wait()
+    except BaseException:
+        if timer:  # interrupted (Ctrl-C, SIGTERM): the step must not go on running without us
+            _stop_group(proc)
+            proc.wait()
+        raise
+    finally:
+        if timer:
+            timer.cancel()
+    if expired.is_set():
+        raise BuildError(messages.step_timed_out(name, time_limit))
+    return status, "\n".join(captured)
+
+
+def _stop_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:  # every process of the group has ended
+        pass

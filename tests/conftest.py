@@ -104,6 +104,19 @@ def in_slug(slug, command, env=None, **kwargs):
                           capture_output=True, text=True, timeout=60, **kwargs)
 
 
+def errors(result):
+    """The lines of the build's error, warning and note boxes, without their ` !     ` prefix."""
+    return [line[7:] for line in result.stderr.splitlines() if line.startswith(" !")]
+
+
+def running(pid):
+    """Whether process `pid` is alive (a zombie has ended: it is not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def pyenv_versions(version):
     """The sorted folders of pyenv's Pythons `version`.* (under $PYENV_ROOT, default ~/.pyenv)."""
     root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))

@@ -10,7 +10,7 @@ from tests.conftest import BIN, build_env, pyenv_versions
 
 
 def test_denylisted_config_vars_are_ignored_with_a_warning(builder, tmp_path):
-    apps.django_app(tmp_path, requirements="gunicorn\n")
+    apps.plain_app(tmp_path, {"requirements.txt": "gunicorn\n"})
     result = builder.compile(tmp_path, config={"PATH": "/nowhere", "LD_PRELOAD": "/nowhere/evil.so"})
     assert result.returncode == 0, result.log
     assert " !     Warning: The config var LD_PRELOAD is ignored during the build." in result.stderr

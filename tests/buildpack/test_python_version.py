@@ -31,7 +31,7 @@ def test_python_version_file_selects_the_slug_python(builder, tmp_path, version)
 
 
 def test_crlf_bom_comments_and_blank_lines_are_tolerated(builder, tmp_path):
-    apps.django_app(tmp_path, python_version=None, requirements="gunicorn\n")
+    apps.plain_app(tmp_path, {"requirements.txt": "gunicorn\n"})
     (tmp_path / ".python-version").write_bytes(b"\xef\xbb\xbf# pinned for prod\r\n\r\n  3.12  \r\n")
     result = builder.compile(tmp_path)
     assert result.returncode == 0, result.log
@@ -39,8 +39,7 @@ def test_crlf_bom_comments_and_blank_lines_are_tolerated(builder, tmp_path):
 
 
 def test_runtime_txt_works_with_a_deprecation_warning(builder, tmp_path):
-    apps.django_app(tmp_path, python_version=None, requirements="gunicorn\n",
-                    files={"runtime.txt": "python-3.12.1\n"})
+    apps.write(tmp_path, {"app.py": "", "requirements.txt": "gunicorn\n", "runtime.txt": "python-3.12.1\n"})
     result = builder.compile(tmp_path)
     assert result.returncode == 0, result.log
     assert "-----> Using Python 3.12.1 specified in runtime.txt\n" in result.stdout
@@ -60,7 +59,7 @@ def test_requires_python_picks_the_newest_matching_version(builder, tmp_path):
 
 
 def test_no_version_uses_the_newest_available_and_warns(builder, tmp_path):
-    apps.django_app(tmp_path, python_version=None, requirements="gunicorn\n")
+    apps.write(tmp_path, {"app.py": "", "requirements.txt": "gunicorn\n"})
     result = builder.compile(tmp_path)
     assert result.returncode == 0, result.log
     assert " !     Warning: No Python version was specified." in result.stderr
@@ -68,7 +67,7 @@ def test_no_version_uses_the_newest_available_and_warns(builder, tmp_path):
 
 
 def test_unavailable_patch_falls_back_to_the_newest_patch_of_its_minor(builder, tmp_path):
-    apps.django_app(tmp_path, python_version="3.12.9", requirements="gunicorn\n")
+    apps.plain_app(tmp_path, {"requirements.txt": "gunicorn\n", ".python-version": "3.12.9\n"})
     result = builder.compile(tmp_path)
     assert result.returncode == 0, result.log
     assert " !     Warning: Python 3.12.9 isn't available on this build machine; using Python 3.12." in result.stderr

@@ -76,7 +76,7 @@ def test_release_without_gunicorn_offers_no_web_process(builder, tmp_path):
 
 
 def test_profile_d_scripts_are_sourced_not_run_and_keep_user_values(builder, tmp_path):
-    apps.django_app(tmp_path, requirements="gunicorn\n")
+    apps.plain_app(tmp_path, {"requirements.txt": "gunicorn\n"})
     result = builder.compile(tmp_path)
     assert result.returncode == 0, result.log
     scripts = sorted(p.name for p in (result.build_dir / ".profile.d").iterdir())

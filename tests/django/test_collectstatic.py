@@ -2,12 +2,14 @@
 common failure is explained, and the warnings about static settings. Every test builds a real
 generated Django app; the app's Python environment is cached between the builds of the module."""
 
+import os
 import re
+import signal
 
 import pytest
 
 from tests import apps
-from tests.conftest import REPO
+from tests.conftest import REPO, errors, running
 
 REQUIREMENTS = "django\ngunicorn\nwhitenoise\ndj-database-url\n"
 SETTINGS = "mysite/settings.py"
@@ -22,11 +24,6 @@ def app(tmp_path, extra_settings="", replace=(), files=None, requirements=REQUIR
         assert old in text, (path, old)
         (root / path).write_text(text.replace(old, new))
     return root
-
-
-def errors(result):
-    """The lines of the error box, without their ` !     ` prefix."""
-    return [line[7:] for line in result.stderr.splitlines() if line.startswith(" !")]
 
 
 def assert_fails_with_the_apps_traceback_only(result, title):
@@ -269,7 +266,84 @@ def test_missing_whitenoise_and_gunicorn_are_warned_with_the_fix(builder, tmp_pa
                          "Procfile has no web."):][:5] == [
         "Warning: This Django app has no web process: gunicorn isn't installed and the Procfile has no web.",
         "",
-        "The default web process runs gunicorn, so add it to your requirements (gunicorn), or",
-        "declare the web process in a Procfile, for example:",
+        "Without one the app serves no HTTP requests. The default web process runs gunicorn, so add",
+        "it to your requirements (gunicorn), or declare the web process in a Procfile, for example:",
         "  web: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT"]
     assert "Warning: WhiteNoise is not in MIDDLEWARE: nothing will serve the collected static files." in box
+
+
+def test_a_django_app_without_a_wsgi_module_is_warned_it_serves_no_http(builder, tmp_path):
+    root = app(tmp_path, replace=[(SETTINGS, 'WSGI_APPLICATION = "mysite.wsgi.application"\n', "")])
+    (root / "mysite" / "wsgi.py").unlink()
+
+    result = builder.compile(root)
+
+    assert result.returncode == 0, result.log
+    box = errors(result)
+    title = "Warning: This Django app has no web process: no WSGI module was found and the Procfile has no web."
+    assert box[box.index(title):][:6] == [
+        title,
+        "",
+        "Without one the app serves no HTTP requests. The default web process runs gunicorn with the",
+        "module the WSGI_APPLICATION setting names (else <project>/wsgi.py), and there is neither.",
+        "Set WSGI_APPLICATION, or declare the web process in a Procfile, for example:",
+        "  web: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT"]
+
+
+@pytest.mark.parametrize("requirements", ["", "gunicorn\nwhitenoise\n"])
+def test_a_django_project_whose_requirements_lack_django_fails_naming_them(builder, tmp_path, requirements):
+    """Every process would crash on `import django`: a 0-byte requirements.txt included."""
+    result = builder.compile(app(tmp_path, requirements=requirements))
+
+    assert result.returncode == 1, result.log
+    assert errors(result) == [
+        "Error: Django isn't installed, but manage.py runs Django.",
+        "",
+        "Nothing in requirements.txt installs Django, so every process of the app (web, release,",
+        "manage.py commands) would fail with \"No module named 'django'\". Add Django to",
+        "requirements.txt (for example the requirement Django>=5.2,<6) and commit it.",
+    ]
+    assert "Running python manage.py collectstatic" not in result.stdout
+
+
+def test_a_manage_py_of_another_tool_needs_no_django(builder, tmp_path):
+    root = apps.plain_app(tmp_path, {"requirements.txt": "six\n", "manage.py": "from flask_script import Manager\n"})
+
+    assert builder.compile(root).returncode == 0
+
+
+def test_settings_that_exit_before_collectstatic_runs_fail_the_build(builder, tmp_path):
+    """sys.exit(0) in the settings: manage.py exits with status 0 and collects nothing."""
+    result = builder.compile(app(tmp_path, extra_settings="import sys\nsys.exit(0)\n"))
+
+    assert result.returncode == 1, result.log
+    box = errors(result)
+    assert box[:6] == [
+        "Error: manage.py exited before collectstatic ran, so no static files were collected.",
+        "",
+        "Something that runs before the command (the settings, an app's ready() method or manage.py",
+        "itself) ended the process, for example with sys.exit(). Even with exit status 0 that is a",
+        "failure: the app's pages need their static files. Make it return normally during the build",
+        "(config vars are visible to it).",
+    ]
+    assert re.fullmatch(r"Settings module: mysite\.settings; run in the root of the app; Django \d+\.\d+[\w.]*\.",
+                        box[6])
+    assert not (result.build_dir / "staticfiles").exists()
+
+
+def test_collectstatic_that_never_finishes_is_stopped_at_the_time_limit(builder, tmp_path):
+    pid_file = tmp_path / "settings.pid"
+    root = app(tmp_path, extra_settings=f"import time\nPath({str(pid_file)!r}).write_text(str(os.getpid()))\n"
+                                        "time.sleep(600)\n")
+    try:
+        result = builder.compile(root, config={"BUILD_STEP_TIMEOUT": "2"}, timeout=180)
+
+        assert result.returncode == 1, result.log
+        assert errors(result)[0] == ("Error: python manage.py collectstatic --noinput did not finish within the "
+                                     "time limit of 2 seconds.")
+        assert "The build stopped it and every process it started." in errors(result)[2]
+        assert not running(pid_file.read_text())
+        assert "Traceback" not in result.log
+    finally:  # never leave a hung process behind, whatever failed above
+        if pid_file.is_file() and running(pid_file.read_text()):
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
