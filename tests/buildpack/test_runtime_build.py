@@ -201,16 +201,18 @@ def test_a_killed_build_leaves_its_secrets_private_and_the_next_build_removes_th
         waiting_app, "--out", tmp_path / "running-slug", "--cache", tmp_path / "running-cache",
         "--env", f"STARTED={tmp_path / 'running-started'}", "--env", f"GO={tmp_path / 'go'}",
         log=tmp_path / "running.log", env={"TMPDIR": str(tmp)})
-    wait_for(tmp_path / "running-started", running, tmp_path / "running.log")
-    [running_folder] = [path for path in private_folders(tmp) if path != left]
-    (tmp_path / "go-now").touch()
-    after = runtime_build(waiting_app, "--out", tmp_path / "slug", "--cache", tmp_path / "cache",
-                          "--env", f"STARTED={tmp_path / 'after-started'}", "--env", f"GO={tmp_path / 'go-now'}",
-                          env={"TMPDIR": str(tmp)})
-    assert after.returncode == 0, after.stdout + after.stderr
-    # The killed build's folder is gone; the running build's is not, and that build goes on.
-    assert private_folders(tmp) == [running_folder]
-    (tmp_path / "go").touch()
+    try:
+        wait_for(tmp_path / "running-started", running, tmp_path / "running.log")
+        [running_folder] = [path for path in private_folders(tmp) if path != left]
+        (tmp_path / "go-now").touch()
+        after = runtime_build(waiting_app, "--out", tmp_path / "slug", "--cache", tmp_path / "cache",
+                              "--env", f"STARTED={tmp_path / 'after-started'}",
+                              "--env", f"GO={tmp_path / 'go-now'}", env={"TMPDIR": str(tmp)})
+        assert after.returncode == 0, after.stdout + after.stderr
+        # The killed build's folder is gone; the running build's is not, and that build goes on.
+        assert private_folders(tmp) == [running_folder]
+    finally:
+        (tmp_path / "go").touch()
     assert running.wait(timeout=600) == 0, (tmp_path / "running.log").read_text()
     assert private_folders(tmp) == []
 
