@@ -4,14 +4,13 @@ The build is one linear sequence of steps, in the order they run.
 """
 
 import contextlib
-import fcntl
 import os
 import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from buildpack import (cache, config_vars, dependencies, django_build, django_project, hooks,
+from buildpack import (cache, config_vars, dependencies, django_build, django_project, files, hooks,
                        interpreters, manifests, messages, output, profile_d, python_install,
                        python_version, release, slug, tools)
 from buildpack.output import BuildError, detail, note, step, warning
@@ -60,7 +59,10 @@ def compile(build_dir, cache_dir, env_dir, install_test=False):
         scratch_dir=cache_dir / "scratch", base_env=_clean_environment(),
         step_timeout=config_vars.step_timeout(config),
     )
-    ctx.cache_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        ctx.cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(messages.cache_dir_not_created(cache_dir, exc.strerror)) from None
     with _cache_lock(ctx.cache_dir):
         # Files the build needs for a while (a compiled lock, a build-time database); what a
         # killed build left there goes now.
@@ -77,11 +79,7 @@ def _cache_lock(cache_dir):
     """One build at a time per cache (two CI jobs, or `runtime build` twice): a build cleans up
     what a killed build left in the cache, which must not be another build's work in progress."""
     with open(cache_dir / ".lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            step("Waiting for the other build that uses this cache to finish")
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        files.lock(lock, "Waiting for the other build that uses this cache to finish")
         yield
 
 

@@ -1,6 +1,9 @@
 """Writing files that others may be reading, or that a killed build may leave half-written."""
 
+import fcntl
 import os
+
+from buildpack import output
 
 
 def replace(path, data, mode=None):
@@ -12,3 +15,13 @@ def replace(path, data, mode=None):
     if mode is not None:
         os.chmod(partial, mode)
     os.replace(partial, path)
+
+
+def lock(fd, waiting):
+    """Take the exclusive lock on the open file (or folder) `fd`, for as long as it is open;
+    when another process holds it, say `waiting` (a step) and wait for it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        output.step(waiting)
+        fcntl.flock(fd, fcntl.LOCK_EX)

@@ -55,6 +55,9 @@ def _debugging(step, args):
 
 
 def _run(step, args):
+    for name, path in zip(USAGE[step].split(), args):
+        if os.path.exists(path) and not os.path.isdir(path):
+            raise output.BuildError(messages.not_a_folder(step, name, USAGE[step], path))
     if step == "detect":
         name = detect.framework(args[0])
         if name is None:

@@ -369,6 +369,20 @@ def install_failed_network(installer):
 
 # --- The build ------------------------------------------------------------------------
 
+def not_a_folder(step, name, usage, path):
+    return Message(
+        f"The {name} given to bin/{step} is a file, not a folder: {path}.",
+        f"Usage: bin/{step} {usage}\nGive the path of a folder as {name}.",
+    )
+
+
+def cache_dir_not_created(path, reason):
+    return Message(
+        f"The CACHE_DIR {path} could not be created ({reason}).",
+        "Give a CACHE_DIR the build can write to: the host keeps it between builds.",
+    )
+
+
 def config_var_ignored(name):
     return Message(
         f"The config var {name} is ignored during the build.",

@@ -2,10 +2,14 @@
 
 Like Heroku or Dokku: the app is copied into a fresh build folder, config vars become an
 ENV_DIR, and detect, compile and release run with a minimal environment and a persistent
-cache folder. The finished slug replaces `--out` only when the build succeeded, and only an
-earlier slug is ever replaced.
+cache folder. The copy and the config vars are in a folder only the user can read. The
+finished slug replaces `--out` only when the build succeeded, and only an earlier slug is ever
+replaced.
 """
 
+import contextlib
+import errno
+import fcntl
 import json
 import os
 import re
@@ -16,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from buildpack import output
+from buildpack import files, output
 from runtime import environment, procfile
 from runtime.errors import UserError
 
@@ -27,6 +31,7 @@ PASSED_THROUGH = re.compile(
     r"^(HOME|LANG|PATH|STACK|TMPDIR|SSL_CERT_FILE|SSL_CERT_DIR|PIP_CERT|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE"
     r"|[A-Za-z_]+_PROXY|[a-z_]+_proxy|PYENV_ROOT|UV_PYTHON_INSTALL_DIR|XDG_DATA_HOME|BUILDPACK_DEBUG)$")
 SLUG_MARK = ".release"  # what bin/release printed, as herokuish keeps it: marks a built slug
+PRIVATE_PREFIX = "runtime-build_"  # a build's private folder in the temporary folder
 
 
 def add_parser(subparsers):
@@ -53,39 +58,122 @@ def run(args):
         raise UserError(f"{args.app_dir} is not a folder: give the folder of the app to build")
     out = Path(args.out).resolve() if args.out else app_dir / ".runtime" / "slug"
     cache = Path(args.cache).resolve() if args.cache else app_dir / ".runtime" / "cache"
+    _refuse_overlaps(app_dir, out, cache)
     _refuse_to_replace(out)
+    if cache.exists() and not cache.is_dir():
+        raise UserError(f"--cache {cache} is a file, not a folder: give the folder of an earlier cache, "
+                        "or a new one")
     config = _config_vars(args.env_file, args.env)
+    _writable_folder("--out", out, out.parent)
+    _writable_folder("--cache", cache, cache)
 
-    cache.mkdir(parents=True, exist_ok=True)
-    # Outside the app, like a host's /tmp/build_<id>: the app's own repository, slug and cache
-    # are not around it.
-    build_dir = Path(tempfile.mkdtemp(prefix="build_"))
-    env_dir = Path(tempfile.mkdtemp(prefix="env_"))
-    try:
+    with _private_folder() as private:
+        # Outside the app, like a host's /tmp/build_<id>: the app's own repository, slug and
+        # cache are not around it.
+        build_dir, env_dir = private / "build", private / "env"
+        build_dir.mkdir()
+        env_dir.mkdir()
         _copy_app(app_dir, build_dir, leave_out=[out, cache, app_dir / ".runtime"])
         for name, value in config.items():
-            (env_dir / name).write_text(value)
+            with open(os.open(env_dir / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+                file.write(value)
         status = _build(build_dir, cache, env_dir)
         if status:
             print()
             output.step(f"Build failed (exit status {status}); {out} was left as it was.")
             return status
-        shutil.rmtree(out, ignore_errors=True)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(build_dir, out)
+        _replace_slug(out, build_dir)
         output.step(f"Slug ready in {out}")
         return 0
-    finally:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        shutil.rmtree(env_dir, ignore_errors=True)
+
+
+def _refuse_overlaps(app_dir, out, cache):
+    """The slug replaces --out: it must not hold the app or the cache."""
+    if out == app_dir or out in app_dir.parents:
+        raise UserError(f"--out {out} is the app or a folder around it, which the new slug would replace: "
+                        "give a folder outside the app, or leave --out out to use APP_DIR/.runtime/slug")
+    if out == cache or out in cache.parents:
+        raise UserError(f"--cache {cache} is inside --out {out}, which the new slug replaces: give a cache "
+                        "folder outside the slug")
 
 
 def _refuse_to_replace(out):
     """--out is replaced by the new slug: only an earlier slug (or nothing) may be there."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file, not a folder: give a new or empty folder, or the folder "
+                        "of an earlier slug")
     if out.exists() and any(out.iterdir()) and not (out / SLUG_MARK).is_file():
         raise UserError(f"--out {out} is a folder that is not a slug built by `runtime build` "
                         "(it has no .release file), and the new slug would replace it: give a new "
                         "or empty folder, or the folder of an earlier slug")
+
+
+def _writable_folder(option, path, folder):
+    """Make `folder` (for `option` `path`) and check that the build can write there, before
+    the build rather than after it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    except OSError as exc:
+        raise UserError(f"{option} {path}: cannot write to {folder} ({exc.strerror}): give a folder "
+                        "you can write to") from None
+
+
+@contextlib.contextmanager
+def _private_folder():
+    """A new folder only this user can read (0700), for the copy of the app and the config vars
+    (secrets), removed at the end. The build holds a lock on it while it lives, by which the
+    next build knows the folder of a killed build, and removes it."""
+    _remove_folders_of_ended_builds()
+    while True:
+        folder = Path(tempfile.mkdtemp(prefix=PRIVATE_PREFIX))
+        lock = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if folder.exists():  # else another build's clean-up took it before the lock was ours
+            break
+        os.close(lock)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(lock)
+
+
+def _remove_folders_of_ended_builds():
+    for folder in Path(tempfile.gettempdir()).glob(PRIVATE_PREFIX + "*"):
+        try:
+            lock = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:  # removed meanwhile, or another user's
+            continue
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(folder, ignore_errors=True)
+        except BlockingIOError:  # the folder of a build that is running
+            pass
+        finally:
+            os.close(lock)
+
+
+def _replace_slug(out, build_dir):
+    """Put the new slug at `out`, one build at a time (concurrent builds to one --out wait
+    here, and the last one's slug stays). It is first moved beside `out` (a copy when the
+    temporary folder is on another file system), then swapped in by renames: `out` is never
+    a slug moved into another, or half copied."""
+    new, old = out.with_name(f".{out.name}.new"), out.with_name(f".{out.name}.old")
+    lock = os.open(out.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        files.lock(lock, f"Waiting for another build to finish putting its slug in {out.parent}")
+        _refuse_to_replace(out)  # it may have changed during the build
+        for leftover in (new, old):  # from a build killed here
+            shutil.rmtree(leftover, ignore_errors=True)
+        shutil.move(build_dir, new)
+        if out.exists():
+            out.rename(old)
+        new.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        os.close(lock)
 
 
 def _config_vars(env_files, pairs):

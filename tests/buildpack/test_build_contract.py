@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from tests import apps
-from tests.conftest import BIN, build_env, pyenv_versions
+from tests.conftest import BIN, build_env, pyenv_versions, run_bin
 
 
 def test_denylisted_config_vars_are_ignored_with_a_warning(builder, tmp_path):
@@ -19,10 +19,10 @@ def test_denylisted_config_vars_are_ignored_with_a_warning(builder, tmp_path):
 
 def test_internal_error_is_one_line_and_debug_variable_shows_the_traceback(builder, tmp_path):
     app = apps.django_app(tmp_path / "app", requirements="gunicorn\n")
-    not_a_folder = tmp_path / "cache-file"  # CACHE_DIR is a file: nothing a user can cause
-    not_a_folder.write_text("")
+    corrupt = builder.cache_dir("cache-corrupt")  # a file where the build's scratch folder goes
+    (corrupt / "scratch").write_text("")
     build_dir = builder.fresh_build_dir(app)
-    command = [str(BIN / "compile"), str(build_dir), str(not_a_folder), str(builder.env_dir({}))]
+    command = [str(BIN / "compile"), str(build_dir), str(corrupt), str(builder.env_dir({}))]
     result = subprocess.run(command, env=build_env(), capture_output=True, text=True)
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.strip()]
@@ -32,6 +32,34 @@ def test_internal_error_is_one_line_and_debug_variable_shows_the_traceback(build
     as_config_var = [*command[:3], str(builder.env_dir({"BUILDPACK_DEBUG": "1"}))]
     debug = subprocess.run(as_config_var, env=build_env(), capture_output=True, text=True)
     assert "Traceback (most recent call last)" in debug.stderr
+
+
+@pytest.mark.parametrize("step,name", [
+    ("compile", "BUILD_DIR"), ("compile", "CACHE_DIR"), ("compile", "ENV_DIR"), ("detect", "BUILD_DIR"),
+    ("release", "BUILD_DIR"), ("test", "ENV_DIR")])
+def test_a_file_given_for_a_folder_is_a_clear_error(tmp_path, step, name):
+    app = apps.django_app(tmp_path / "app", requirements="gunicorn\n")
+    usage = {"compile": "BUILD_DIR CACHE_DIR ENV_DIR", "detect": "BUILD_DIR", "release": "BUILD_DIR",
+             "test": "BUILD_DIR ENV_DIR"}[step]
+    folders = {"BUILD_DIR": app, "CACHE_DIR": tmp_path / "cache", "ENV_DIR": tmp_path / "env"}
+    folders[name] = "/etc/passwd"
+    result = run_bin(step, *[folders[part] for part in usage.split()])
+    assert result.returncode == 1
+    assert result.stderr == (f"\n !     Error: The {name} given to bin/{step} is a file, not a folder: /etc/passwd.\n"
+                             " !\n"
+                             f" !     Usage: bin/{step} {usage}\n"
+                             f" !     Give the path of a folder as {name}.\n\n")
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_cache_dir_that_cannot_be_created_is_a_clear_error(builder, tmp_path):
+    app = apps.django_app(tmp_path / "app", requirements="gunicorn\n")
+    # /sys refuses new folders even to root, which may write anywhere else.
+    result = run_bin("compile", builder.fresh_build_dir(app), "/sys/runtime-test/cache", builder.env_dir({}))
+    assert result.returncode == 1
+    assert result.stderr.startswith("\n !     Error: The CACHE_DIR /sys/runtime-test/cache could not be created (")
+    assert " !     Give a CACHE_DIR the build can write to: the host keeps it between builds.\n" in result.stderr
+    assert "Internal error" not in result.stderr
 
 
 @pytest.mark.parametrize("config,error", [

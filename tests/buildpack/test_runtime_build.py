@@ -2,7 +2,11 @@
 
 import os
 import re
+import signal
+import stat
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +17,29 @@ from tests.conftest import RUNTIME
 def runtime_build(*args, env=None, cwd=None):
     return subprocess.run([RUNTIME, "build", *map(str, args)], capture_output=True, text=True, timeout=600,
                           cwd=cwd, env={**os.environ, **(env or {})})
+
+
+def mode(path):
+    return oct(stat.S_IMODE(path.stat().st_mode))
+
+
+def private_folders(tmp):
+    return list(tmp.glob("runtime-build_*"))
+
+
+def start_runtime_build(*args, log, env=None):
+    """A `runtime build` in the background, in its own process group (to SIGKILL it whole),
+    its output in the file `log` (a pipe nobody reads would stop it once full)."""
+    with open(log, "w") as output:
+        return subprocess.Popen([RUNTIME, "build", *map(str, args)], env={**os.environ, **(env or {})},
+                                stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_for(path, process, log):
+    deadline = time.monotonic() + 300
+    while not path.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert path.exists(), log.read_text()
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +89,7 @@ def test_a_failed_build_leaves_the_previous_slug_as_it_was(git_app, tmp_path):
     assert result.returncode == 1
     assert f"-----> Build failed (exit status 1); {out} was left as it was." in result.stdout
     assert (out / "Procfile").exists() and (out / ".heroku/python/bin/gunicorn").exists()
-    assert not [path for path in tmp_path.iterdir() if path.name.startswith("build_")]
+    assert not private_folders(tmp_path)
 
 
 def test_a_folder_that_is_not_a_python_app_is_not_compatible(tmp_path):
@@ -81,6 +108,43 @@ def test_out_that_is_not_an_earlier_slug_is_never_replaced(git_app, tmp_path):
     assert result.returncode == 1
     assert f"runtime: error: --out {precious} is a folder that is not a slug built by `runtime build`" in result.stderr
     assert (precious / "thesis.txt").read_text() == "years of work\n"
+
+
+@pytest.mark.parametrize("case", ["out is a file", "cache is a file", "out in a folder no one may create",
+                                  "out is the app", "out contains the app", "cache in out"])
+def test_out_and_cache_that_cannot_be_used_are_refused_before_the_build(git_app, tmp_path, case):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    an_earlier_slug = apps.django_app(tmp_path / "earlier-slug", files={".release": "---\n"})
+    # /sys refuses new folders even to root, which may write anywhere else.
+    out, cache = {
+        "out is a file": (a_file, tmp_path / "cache"),
+        "cache is a file": (tmp_path / "slug", a_file),
+        "out in a folder no one may create": (Path("/sys/runtime-test/slug"), tmp_path / "cache"),
+        "out is the app": (an_earlier_slug, tmp_path / "cache"),
+        "out contains the app": (git_app.parent, tmp_path / "cache"),
+        "cache in out": (tmp_path / "slug", tmp_path / "slug" / "cache"),
+    }[case]
+    error = {
+        "out is a file": f"--out {out} is a file, not a folder: give a new or empty folder, or the folder "
+                         "of an earlier slug",
+        "cache is a file": f"--cache {cache} is a file, not a folder: give the folder of an earlier cache, "
+                           "or a new one",
+        "out in a folder no one may create": f"--out {out}: cannot write to {out.parent} (",
+        "out is the app": f"--out {out} is the app or a folder around it, which the new slug would replace: "
+                          "give a folder outside the app, or leave --out out to use APP_DIR/.runtime/slug",
+        "out contains the app": f"--out {out} is the app or a folder around it, which the new slug would "
+                                "replace: give a folder outside the app, or leave --out out to use "
+                                "APP_DIR/.runtime/slug",
+        "cache in out": f"--cache {cache} is inside --out {out}, which the new slug replaces: give a cache "
+                        "folder outside the slug",
+    }[case]
+    app = an_earlier_slug if case == "out is the app" else git_app
+    result = runtime_build(app, "--out", out, "--cache", cache)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"runtime: error: {error}"), result.stderr
+    assert result.stderr.count("\n") == 1
+    assert (app / "manage.py").exists() and a_file.read_text() == "" and not cache.is_dir()
 
 
 def test_rebuilds_with_the_default_out_never_copy_the_slug_or_cache_into_the_slug(tmp_path):
@@ -105,3 +169,61 @@ def test_an_app_in_a_folder_of_a_larger_repository_keeps_its_gitignore(tmp_path)
     slug = tmp_path / "slug"
     assert (slug / "manage.py").exists()
     assert not (slug / ".env").exists() and not (slug / ".venv").exists() and not (slug / "db.sqlite3").exists()
+
+
+@pytest.fixture(scope="module")
+def waiting_app(tmp_path_factory):
+    """A Django app whose build, once compile has started, waits until the file $GO exists."""
+    root = tmp_path_factory.mktemp("waiting") / "app"
+    return apps.django_app(root, files={
+        "bin/pre_compile": '#!/bin/sh\ntouch "$STARTED"\nwhile [ ! -e "$GO" ]; do sleep 0.05; done\n'})
+
+
+def test_a_killed_build_leaves_its_secrets_private_and_the_next_build_removes_them(waiting_app, tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    secret = "s3cr3t-of-the-killed-build"
+    killed = start_runtime_build(
+        waiting_app, "--out", tmp_path / "slug", "--cache", tmp_path / "cache", "--env", f"SECRET_KEY={secret}",
+        "--env", f"STARTED={tmp_path / 'killed-started'}", "--env", f"GO={tmp_path / 'never'}",
+        log=tmp_path / "killed.log", env={"TMPDIR": str(tmp)})
+    wait_for(tmp_path / "killed-started", killed, tmp_path / "killed.log")
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait()
+    # What the killed build left: its secret readable by its user alone, in one private folder.
+    holding_secret = [path for path in tmp.rglob("*") if path.is_file() and secret.encode() in path.read_bytes()]
+    assert [(path.name, mode(path)) for path in holding_secret] == [("SECRET_KEY", "0o600")]
+    [left] = private_folders(tmp)
+    assert left in holding_secret[0].parents and mode(left) == "0o700"
+
+    # A build that is running (held in its pre_compile hook) while the next build starts.
+    running = start_runtime_build(
+        waiting_app, "--out", tmp_path / "running-slug", "--cache", tmp_path / "running-cache",
+        "--env", f"STARTED={tmp_path / 'running-started'}", "--env", f"GO={tmp_path / 'go'}",
+        log=tmp_path / "running.log", env={"TMPDIR": str(tmp)})
+    try:
+        wait_for(tmp_path / "running-started", running, tmp_path / "running.log")
+        [running_folder] = [path for path in private_folders(tmp) if path != left]
+        (tmp_path / "go-now").touch()
+        after = runtime_build(waiting_app, "--out", tmp_path / "slug", "--cache", tmp_path / "cache",
+                              "--env", f"STARTED={tmp_path / 'after-started'}",
+                              "--env", f"GO={tmp_path / 'go-now'}", env={"TMPDIR": str(tmp)})
+        assert after.returncode == 0, after.stdout + after.stderr
+        # The killed build's folder is gone; the running build's is not, and that build goes on.
+        assert private_folders(tmp) == [running_folder]
+    finally:
+        (tmp_path / "go").touch()
+    assert running.wait(timeout=600) == 0, (tmp_path / "running.log").read_text()
+    assert private_folders(tmp) == []
+
+
+def test_concurrent_builds_to_one_out_leave_one_complete_slug(git_app, tmp_path):
+    builds_dir = tmp_path / "builds"
+    out, cache = builds_dir / "slug", builds_dir / "cache"
+    logs = [tmp_path / f"build-{number}.log" for number in range(3)]
+    builds = [start_runtime_build(git_app, "--out", out, "--cache", cache, log=log) for log in logs]
+    assert [build.wait(timeout=600) for build in builds] == [0, 0, 0], [log.read_text() for log in logs]
+    # One slug, not nested in another, complete, and nothing left beside it.
+    assert [path.relative_to(out) for path in out.rglob(".release")] == [Path(".release")]
+    assert (out / "manage.py").is_file() and (out / ".heroku/python/bin/gunicorn").exists()
+    assert sorted(builds_dir.iterdir()) == [cache, out]
