@@ -68,8 +68,9 @@ def test_install_failure_gets_its_hint(builder, uv_in_cache, tmp_path, requireme
 
 
 PINNED_WHEEL = apps.wheel("pinnedpkg", "1.0", {"pinnedpkg/__init__.py": ""})
-RIGHT_HASH = " --hash=sha256:" + hashlib.sha256(PINNED_WHEEL).hexdigest()
-WRONG_HASH = " --hash=sha256:" + "0" * 64
+# As pip-compile --generate-hashes writes them, on a continuation line.
+RIGHT_HASH = " \\\n    --hash=sha256:" + hashlib.sha256(PINNED_WHEEL).hexdigest()
+WRONG_HASH = " \\\n    --hash=sha256:" + "0" * 64
 # What each installer prints when a file does not match its hash.
 HASH_ERRORS = {"uv": "Hash mismatch for `pinnedpkg==1.0`",
                "pip": "THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE."}
