@@ -95,12 +95,12 @@ def _steps(ctx):
     manifest = manifests.choose(ctx.build_dir, ctx.config)
     installer = dependencies.choose_installer(ctx)
     environment = cache.Unit(ctx.cache_dir, "python")
-    previous_fingerprint = _restore_or_install_python(ctx, environment, installer)
+    previous = _restore_or_install_python(ctx, environment, installer)
     ctx.python = slug.python(ctx.build_dir, ctx.interpreter.version)
     ctx.site_packages = slug.site_packages(ctx.build_dir)
 
-    fingerprint, installed = dependencies.install(ctx, installer, manifest, previous_fingerprint)
-    metadata = {**_environment_key(ctx, installer), "requirements": fingerprint}
+    record, installed = dependencies.install(ctx, installer, manifest, previous)
+    metadata = {**_environment_key(ctx, installer), **record}
     with _saved_meanwhile(environment, slug.python_home(ctx.build_dir), metadata, installed):
         release.write(ctx.build_dir, project)
         django_build.run(ctx, project, manifest)
@@ -181,7 +181,7 @@ def _environment_key(ctx, installer):
 
 
 def _restore_or_install_python(ctx, environment, installer):
-    """Restore the cached environment if it still fits; returns its requirements fingerprint."""
+    """Restore the cached environment if it still fits; returns its metadata, or None."""
     wanted = _environment_key(ctx, installer)
     cached = environment.metadata()
     if cached is not None:
@@ -191,7 +191,7 @@ def _restore_or_install_python(ctx, environment, installer):
             step("Restoring cache")
             environment.link_to(slug.python_home(ctx.build_dir))
             detail(f"Using cached install of Python {ctx.python_version}")
-            return cached.get("requirements")
+            return cached
         step("Discarding cache since:")
         for reason in reasons:
             detail(f"- {reason}")

@@ -4,6 +4,7 @@ The chosen manifest becomes one requirements file (a pip-compile lock for requir
 `uv export` for uv.lock, a conversion for Pipfile.lock and pyproject dependencies), which
 the installer syncs the environment to. A fingerprint of everything that feeds the install
 is kept with the cached environment: when it matches, the installer is not run at all.
+So are the --hash pins the cached install was verified against (see `_unverified`).
 """
 
 import hashlib
@@ -33,29 +34,47 @@ def choose_installer(ctx):
     return Pip(ctx.cache_dir)
 
 
-def install(ctx, installer, manifest, previous_fingerprint):
-    """Sync the slug's Python to the app's manifest; returns (the fingerprint to cache,
-    whether the installer ran)."""
+def install(ctx, installer, manifest, previous):
+    """Sync the slug's Python to the app's manifest, from the cached install whose metadata
+    is `previous` (None for none); returns (what to record with the environment, whether
+    the installer ran)."""
     lock, inputs = _prepare(ctx, manifest, installer)
     referenced = requirements.variables(inputs)
     hide(ctx.config[name] for name in referenced if name in ctx.config)
-    fingerprint = _fingerprint(ctx, installer, manifest, inputs, referenced)
+    record = {"requirements": _fingerprint(ctx, installer, manifest, inputs, referenced),
+              "hashes": requirements.hashes(requirements.files(lock))}
+    unverified = _unverified(record["hashes"], previous)
     always = requirements.has_local_or_vcs(inputs)
-    if fingerprint == previous_fingerprint and not always:
+    if previous and record["requirements"] == previous.get("requirements") and not (always or unverified):
         step(f"Dependencies unchanged since the last build: nothing to install ({manifest.path})")
-        return fingerprint, False
+        return record, False
 
     # A path relative to the build folder (the installer runs there) keeps the log readable.
     lock = lock.relative_to(ctx.build_dir) if lock.is_relative_to(ctx.build_dir) else lock
     step(f"Installing dependencies with {installer.name} from "
          f"{manifest.path if lock.is_absolute() else lock}")
+    # A path or URL has no name to reinstall it by.
+    reinstall = unverified if all(map(requirements.is_name, unverified)) else True
     status, log = installer.sync(ctx.python, lock, ctx.config_env(), ctx.build_dir,
-                                 previous_install=previous_fingerprint is not None)
+                                 previous_install=previous is not None, reinstall=reinstall)
     if status:
         raise BuildError(install_failures.explain(log, installer.name, ctx.build_dir))
     relocate.scripts(ctx.python.parent, ctx.python.name)
     relocate.editable_installs(ctx.site_packages, ctx.build_dir)
-    return fingerprint, True
+    return record, True
+
+
+def _unverified(pinned, previous):
+    """The hash-pinned requirements the cached install may hold unchecked: installers check
+    a --hash when they download a package, never on the copy they find installed. The
+    environment's metadata records the hash lists of its install, each satisfied: the
+    install that recorded them either installed the package (checking them) or trusted it
+    on these same grounds. So a package whose lists are the recorded ones is trusted; any
+    other (new lists, or a cache from before the record) is installed again, checked."""
+    if previous is None:
+        return []
+    verified = previous.get("hashes", {})
+    return sorted(key for key, lists in pinned.items() if verified.get(key) != lists)
 
 
 def _prepare(ctx, manifest, installer):

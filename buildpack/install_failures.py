@@ -23,6 +23,10 @@ _NOT_FOUND = (
     re.compile(r"Because ([^\s,]+) was not found in the package registry"),
     re.compile(r"Because there is no version of ([^\s,]+) and you require"),
 )
+_HASH_MISMATCH = (
+    re.compile(r"DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE\..*\n\s+(\S+) from "),
+    re.compile(r"Hash mismatch for `([^`]+)`"),
+)
 _CONFLICT_PIP = re.compile(r"The conflict is caused by:\n((?:.*\n)+?)\n")
 _CONFLICT_UV = re.compile(r"No solution found when resolving dependencies[^\n]*\n((?:.*\n?)+)")
 
@@ -39,6 +43,10 @@ def explain(log, installer, build_dir):
     match = _INVALID_UV.search(log)
     if match:
         return _invalid_line(match.group(1), build_dir, position=int(match.group(2)))
+    for pattern in _HASH_MISMATCH:
+        match = pattern.search(log)
+        if match:
+            return messages.install_failed_hash(match.group(1)[:200])
     if _NETWORK.search(log):
         return messages.install_failed_network(installer)
     for pattern in _NOT_FOUND:

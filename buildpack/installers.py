@@ -2,7 +2,9 @@
 
 Both sync the slug's environment to a requirements file: they install what is missing or
 changed and remove what is no longer required, so a changed requirement never means
-starting over, and the result is the same as a build from scratch.
+starting over, and the result is the same as a build from scratch. Neither checks the
+--hash of a package it finds installed, so a sync is told which to install again
+(`reinstall`: package names, or True for all of them).
 """
 
 import json
@@ -36,12 +38,11 @@ class Uv:
                 env[uv_name] = env[pip_name]
         return env
 
-    def command(self, python, requirements):
-        return [self.binary, "pip", "install", "--exact", "--compile-bytecode",
-                "--python", str(python), "-r", str(requirements)]
-
-    def sync(self, python, requirements, env, cwd, previous_install):
-        return output.run(self.command(python, requirements), env=self.env(env), cwd=cwd)
+    def sync(self, python, requirements, env, cwd, previous_install, reinstall=()):
+        again = ["--reinstall"] if reinstall is True else [f"--reinstall-package={name}" for name in reinstall]
+        return output.run([self.binary, "pip", "install", "--exact", "--compile-bytecode",
+                           "--python", str(python), "-r", str(requirements)] + again,
+                          env=self.env(env), cwd=cwd)
 
     def run(self, args, env, cwd):
         """Run another uv command (export, tool run ...) with the build's settings."""
@@ -58,20 +59,25 @@ class Pip:
         return dict(base, PIP_CACHE_DIR=self.cache, PIP_NO_INPUT="1", PIP_ROOT_USER_ACTION="ignore",
                     PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_PROGRESS_BAR="off")
 
-    def command(self, python, requirements):
-        return [str(python), "-m", "pip", "install", "--exists-action=w",
-                f"--src={Path(python).parent.parent / 'src'}", "-r", str(requirements)]
-
-    def sync(self, python, requirements, env, cwd, previous_install):
+    def sync(self, python, requirements, env, cwd, previous_install, reinstall=()):
         env = self.env(env)
+        # Quietly: ensurepip drops PIP_* settings and warns about running as root; pip warns
+        # about each package to reinstall that is not installed.
+        quiet = []
         if not (Path(python).parent.parent / "bin" / "pip").exists():
-            # Quietly: ensurepip drops PIP_* settings and warns about running as root.
-            status, out = output.run([str(python), "-m", "ensurepip", "--default-pip"], env=env, cwd=cwd,
-                                     show=False)
+            quiet.append([str(python), "-m", "ensurepip", "--default-pip"])
+        everything = reinstall is True or "pip" in reinstall  # pip cannot uninstall itself first
+        if reinstall and not everything:
+            quiet.append([str(python), "-m", "pip", "uninstall", "--yes"] + list(reinstall))
+        for command in quiet:
+            status, out = output.run(command, env=env, cwd=cwd, show=False)
             if status:
                 output.detail(out)
                 return status, out
-        status, out = output.run(self.command(python, requirements), env=env, cwd=cwd)
+        status, out = output.run(
+            [str(python), "-m", "pip", "install", "--exists-action=w",
+             f"--src={Path(python).parent.parent / 'src'}", "-r", str(requirements)]
+            + (["--force-reinstall"] if everything else []), env=env, cwd=cwd)
         if status or not previous_install:
             return status, out
         return self._remove_extraneous(python, requirements, env, cwd)
@@ -84,6 +90,7 @@ class Pip:
                 [str(python), "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
                  "--report", str(report), "-r", str(requirements)], env=env, cwd=cwd, show=False)
             if status:
+                output.detail(out)
                 return status, out
             wanted = {normalise(item["metadata"]["name"])
                       for item in json.loads(report.read_text())["install"]}

@@ -7,11 +7,15 @@ distro, so the slug gets a virtual environment on top of it instead, and then ne
 same Python wherever it runs (true when the build and run machines share an image).
 """
 
+import contextlib
+import json
 import os
 import re
 import subprocess
 from collections import namedtuple
 from pathlib import Path
+
+from buildpack import files
 
 # system: a distribution's interpreter under /usr (see above).
 Interpreter = namedtuple("Interpreter", "version executable prefix system", defaults=(False,))
@@ -19,6 +23,8 @@ Interpreter = namedtuple("Interpreter", "version executable prefix system", defa
 _VERSION_DIR = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 _UV_DIR = re.compile(r"^cpython-(\d+)\.(\d+)\.(\d+)-[a-z0-9_]+-[a-z]+-[a-z]+$")
 _PYTHON_EXE = re.compile(r"^python3\.\d+$")
+# In CACHE_DIR: the version of each Python on PATH, from its last probe (see `_versions`).
+PROBED_FILE = "interpreters.json"
 
 
 def version_folders(env):
@@ -41,15 +47,53 @@ def uv_install_dir(cache_dir):
 
 
 def find(env, cache_dir):
-    """Every usable interpreter on this machine, one per version."""
+    """Every usable interpreter on this machine, one per version. The folders are listed
+    afresh on every build (a few milliseconds), so a new, moved or removed interpreter is
+    seen at once; only what costs a process, a PATH Python's version, is remembered."""
     found = {}
     for pattern, roots in ((_VERSION_DIR, version_folders(env)), (_UV_DIR, uv_folders(env, cache_dir))):
         for root in roots:
             for interpreter in _scan(root, pattern):
                 found.setdefault(interpreter.version, interpreter)
-    for interpreter in _on_path(env, list(found.values())):
-        found.setdefault(interpreter.version, interpreter)
+    with _versions(Path(cache_dir) / PROBED_FILE) as version_of:
+        for interpreter in _on_path(env, list(found.values()), version_of):
+            found.setdefault(interpreter.version, interpreter)
     return list(found.values())
+
+
+@contextlib.contextmanager
+def _versions(remembered_file):
+    """`version_of(executable)`, which runs the executable only when it is not the very file
+    the cache saw last time: the same inode, size, modification and change times. Upgrading
+    or rebuilding a Python writes a new file (a new inode, new times) and a chmod changes
+    the change time, so the remembered version is the file's own; only a rewrite within the
+    same timestamp tick as the probe itself could go unseen. The probes of this build are
+    saved for the next, when they differ."""
+    try:
+        remembered = json.loads(remembered_file.read_text())
+    except (OSError, ValueError):
+        remembered = {}
+    if not isinstance(remembered, dict):
+        remembered = {}
+    probed = {}
+
+    def version_of(executable):
+        try:
+            stat = os.stat(executable)
+        except OSError:  # gone, or a dangling link: not an interpreter
+            return None
+        stamp = [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+        entry = remembered.get(str(executable))
+        version = entry["version"] if isinstance(entry, dict) and entry.get("stamp") == stamp else _probe(executable)
+        probed[str(executable)] = {"stamp": stamp, "version": version}
+        return tuple(version) if version else None
+
+    yield version_of
+    if probed != remembered:
+        try:
+            files.replace(remembered_file, json.dumps(probed).encode())
+        except OSError:  # a full disk or a read-only cache: the next build probes again
+            pass
 
 
 def _scan(root, pattern):
@@ -66,7 +110,7 @@ def _scan(root, pattern):
                 yield Interpreter(version, executable, prefix)
 
 
-def _on_path(env, known):
+def _on_path(env, known, version_of):
     """Interpreters on PATH that the folder scans did not already find. A distribution's
     one is only probed when no self-contained interpreter of its minor version exists."""
     known_prefixes = {i.prefix.resolve() for i in known}
@@ -89,7 +133,7 @@ def _on_path(env, known):
             if executable in seen or prefix in known_prefixes or (system and minor in known_minors):
                 continue
             seen.add(executable)
-            version = _probe(executable)
+            version = version_of(executable)
             if version:
                 yield Interpreter(version, executable, prefix, system)
 
@@ -100,6 +144,6 @@ def _probe(executable):
             [str(executable), "-I", "-c", "import sys; print(*sys.version_info[:3])"],
             capture_output=True, text=True, timeout=20,
         ).stdout.split()
-        return tuple(int(part) for part in out) if len(out) == 3 else None
+        return [int(part) for part in out] if len(out) == 3 else None
     except (OSError, ValueError, subprocess.TimeoutExpired):
         return None

@@ -359,6 +359,16 @@ def install_failed_invalid_line(name, number, text):
     )
 
 
+def install_failed_hash(requirement):
+    return Message(
+        f"Package installation failed since {requirement} doesn't match its --hash pin.",
+        f"The file found for {requirement} has a different hash from the ones the requirements\n"
+        "list. If you changed its version or index, regenerate the hashes (pip-compile\n"
+        "--generate-hashes, uv export or pipenv lock); otherwise find out why the file changed\n"
+        "before you trust it.",
+    )
+
+
 def install_failed_network(installer):
     return Message(
         "Package installation failed since the package index couldn't be reached.",

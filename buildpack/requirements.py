@@ -12,6 +12,8 @@ _VARIABLE = re.compile(r"\$\{([A-Z0-9_]+)\}")  # the only form pip and uv expand
 _LOCAL_OR_VCS = re.compile(r"^\s*(?:-e|--editable)\b|^\s*\.{0,2}/|(?:git|hg|svn|bzr)\+|\bfile:", re.MULTILINE)
 _PINNED_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*==", re.MULTILINE)
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
+_HASH = re.compile(r"--hash[=\s]\s*(\S+)")
+_ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar")
 
 
 def files(path):
@@ -39,6 +41,34 @@ def has_local_or_vcs(paths):
     """True when a requirement points at a folder or a repository: its content can change
     while the file stays the same, so the install cannot be skipped."""
     return any(_LOCAL_OR_VCS.search(path.read_text(errors="replace")) for path in paths)
+
+
+def hashes(paths):
+    """{requirement: its --hash lists} for the hash-pinned requirements of the files, one
+    list per line that pins it (a constraints file may pin it too). A requirement is its
+    normalised name, or its path or URL when it has no name (see `is_name`)."""
+    found = {}
+    for path in paths:
+        text = re.sub(r"\\\n", " ", path.read_text(errors="replace"))  # continued lines joined
+        for line in text.splitlines():
+            line = re.sub(r"(^|\s)#.*", "", line).strip()
+            pinned = sorted(_HASH.findall(line))
+            if pinned and not line.startswith("-"):
+                found.setdefault(_requirement_key(line), []).append(pinned)
+    return {key: sorted(lists) for key, lists in found.items()}
+
+
+def _requirement_key(line):
+    first = line.split()[0].split(";")[0]
+    name = _NAME.match(first)
+    if not name or re.search(r"[/:@]", first) or first.endswith(_ARCHIVES):
+        return first  # a path or URL
+    return normalise(name.group(1))
+
+
+def is_name(requirement):
+    """True for a requirement of `hashes` that is a package's name (not a path or URL)."""
+    return re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", requirement) is not None
 
 
 def normalise(name):

@@ -1,5 +1,6 @@
 """Each common install failure: the installer's output, then one hint for its cause."""
 
+import hashlib
 import os
 
 import pytest
@@ -63,4 +64,42 @@ def test_install_failure_gets_its_hint(builder, uv_in_cache, tmp_path, requireme
     assert result.returncode == 1, result.log
     assert f" !     Error: {title}\n" in result.stderr
     assert body in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+PINNED_WHEEL = apps.wheel("pinnedpkg", "1.0", {"pinnedpkg/__init__.py": ""})
+# As pip-compile --generate-hashes writes them, on a continuation line.
+RIGHT_HASH = " \\\n    --hash=sha256:" + hashlib.sha256(PINNED_WHEEL).hexdigest()
+WRONG_HASH = " \\\n    --hash=sha256:" + "0" * 64
+# What each installer prints when a file does not match its hash.
+HASH_ERRORS = {"uv": "Hash mismatch for `pinnedpkg==1.0`",
+               "pip": "THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE."}
+
+
+def pinned_app(root, hash_option):
+    """An app whose one requirement is a wheel of its own folder (no index), maybe hash-pinned."""
+    (root / "wheels").mkdir(parents=True, exist_ok=True)
+    (root / "wheels" / "pinnedpkg-1.0-py3-none-any.whl").write_bytes(PINNED_WHEEL)
+    return apps.plain_app(root, {"requirements.txt": f"--no-index\n--find-links wheels\npinnedpkg==1.0{hash_option}\n"})
+
+
+@pytest.mark.parametrize("first_hash", ["", RIGHT_HASH], ids=["unhashed-then-wrong", "right-then-wrong"])
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_a_wrong_hash_fails_the_build_whatever_the_cache_holds(builder, uv_in_cache, tmp_path, installer, first_hash):
+    """The cached install was verified against other hashes, or none: it is checked again."""
+    cache, config = f"cache-hash-{installer}-{bool(first_hash)}", {"PYTHON_INSTALLER": installer}
+    app = pinned_app(tmp_path / "app", first_hash)
+    warm = builder.compile(app, cache=cache, config=config)
+    assert warm.returncode == 0, warm.log
+    if first_hash:  # unchanged hashes, verified by the last build: no new check is needed
+        again = builder.compile(app, cache=cache, config=config)
+        assert again.returncode == 0, again.log
+        assert "-----> Dependencies unchanged since the last build: nothing to install (requirements.txt)" in again.stdout
+
+    pinned_app(app, WRONG_HASH)
+    result = builder.compile(app, cache=cache, config=config)
+    assert result.returncode == 1, result.log
+    assert HASH_ERRORS[installer] in result.log
+    assert " !     Error: Package installation failed since pinnedpkg==1.0 doesn't match its --hash pin.\n" in result.stderr
+    assert "regenerate the hashes" in result.stderr
     assert "Traceback" not in result.stderr
