@@ -84,9 +84,9 @@ def _cache_lock(cache_dir):
 
 
 def _steps(ctx):
+    _refuse_committed_environments(ctx.build_dir)
     # Before the build reads or runs a file of the app, and again for the links a hook made.
     files.refuse_links_outside(ctx.build_dir)
-    _refuse_committed_environments(ctx.build_dir)
     hooks.run(ctx, "pre_compile", ctx.config_env())
     files.refuse_links_outside(ctx.build_dir)
 
