@@ -77,12 +77,13 @@ def test_a_file_the_build_reads_linked_outside_the_app_is_refused(builder, host,
     if name == "runtime.txt":
         (app / ".python-version").unlink()
     target = link_outside(host, app, name, READ_FILES[name])
-    result = builder.compile(app, cache=f"read-{name.replace('/', '_')}")
+    cache = f"read-{name.replace('/', '_')}"
+    result = builder.compile(app, cache=cache)
 
     assert result.returncode == 1, result.log
     assert errors(result)[0] == TITLE.format(link=name, target=target), result.log
     assert "Installing dependencies" not in result.stdout and "Running bin/" not in result.stdout
-    assert_secret_nowhere(result.build_dir, builder.cache_dir(f"read-{name.replace('/', '_')}"))
+    assert_secret_nowhere(result.build_dir, builder.cache_dir(cache))
 
 
 MANIFESTS = {
