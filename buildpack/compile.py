@@ -85,7 +85,10 @@ def _cache_lock(cache_dir):
 
 def _steps(ctx):
     _refuse_committed_environments(ctx.build_dir)
+    # Before the build reads or runs a file of the app, and again for the links a hook made.
+    files.refuse_links_outside(ctx.build_dir)
     hooks.run(ctx, "pre_compile", ctx.config_env())
+    files.refuse_links_outside(ctx.build_dir)
 
     project, warnings = django_project.discover(ctx.build_dir, ctx.config)
     for message in warnings:
@@ -112,6 +115,9 @@ def _steps(ctx):
         except OSError as exc:  # a read-only buildpack folder: only a later buildpack misses it
             warning(messages.export_not_written(os.environ["BUILDPACK_DIR"], exc.strerror))
     hooks.run(ctx, "post_compile", ctx.config_env())
+    # The slug as it will run; the Python environment's links are the build's own (a
+    # distribution's Python is linked to, not copied).
+    files.refuse_links_outside(ctx.build_dir, skipped=[slug.PYTHON_HOME])
 
 
 @contextlib.contextmanager

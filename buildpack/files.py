@@ -1,9 +1,33 @@
-"""Writing files that others may be reading, or that a killed build may leave half-written."""
+"""The app's files: symbolic links that must stay inside the app, and writing files that others
+may be reading, or that a killed build may leave half-written."""
 
 import fcntl
 import os
 
-from buildpack import output
+from buildpack import messages, output
+from buildpack.output import BuildError
+
+
+def refuse_links_outside(root, skipped=()):
+    """Fail the build when a symbolic link under `root` (not under the `skipped` folders,
+    relative to it) resolves outside it, dangling or not: whatever follows the link (the
+    installer, Django, WhiteNoise) would take the machine's file for the app's. One walk of
+    the whole tree rather than a check per reader: most readers are not ours (pip, uv, Django,
+    the app's code)."""
+    root = os.path.realpath(root)
+    skipped = {os.path.join(root, folder) for folder in skipped}
+    outside, pending = [], [root]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if target != root and not target.startswith(root + os.sep):
+                        outside.append((os.path.relpath(entry.path, root), target))
+                elif entry.is_dir() and entry.path not in skipped:
+                    pending.append(entry.path)
+    if outside:
+        raise BuildError(messages.links_outside_the_app(sorted(outside)))
 
 
 def replace(path, data, mode=None):

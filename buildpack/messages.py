@@ -4,6 +4,7 @@ These texts are a contract: tests assert them and users search for them. Each me
 a title (one sentence, ending with a period) and a body that says what to do.
 """
 
+import shlex
 from collections import namedtuple
 
 Message = namedtuple("Message", "title body")
@@ -414,6 +415,27 @@ def committed_venv(name):
         f"A virtual environment is committed to the app. It would not work on the host; remove\n"
         f"it from the repository:\n  $ git rm -r --cached {name} && echo {name}/ >> .gitignore",
     )
+
+
+def links_outside_the_app(links):
+    """`links`: (the link relative to the app, the real path it leads to), sorted."""
+    link, target = (_at_most_200(name) for name in links[0])
+    others = "".join(f"\n  {_at_most_200(name)} -> {_at_most_200(path)}" for name, path in links[1:6])
+    if len(links) > 6:
+        others += f"\n  ... and {len(links) - 6} more"
+    return Message(
+        f"The symbolic link {link} leads outside the app, to {target}.",
+        "The build never follows a link out of the app: what it leads to is the build machine's,\n"
+        "not the app's. Read or collected as the app's own (static files are served to anyone),\n"
+        "it would end up in the slug, and it is not there where the slug runs. Replace the link\n"
+        "by what it leads to, or make it a relative link to a file inside the app:\n"
+        f"  $ rm {shlex.quote(link)} && cp -R {shlex.quote(target)} {shlex.quote(link)}"
+        + (f"\nOther links that lead outside the app:{others}" if others else ""),
+    )
+
+
+def _at_most_200(text):
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def cache_reason(key, old, new):

@@ -208,12 +208,19 @@ def _copy_app(app_dir, build_dir, leave_out):
             capture_output=True, check=True)
         for name in filter(None, os.fsdecode(listed.stdout).split("\0")):
             source = app_dir / name
-            if kept(source) and (source.is_file() or source.is_symlink()):
+            if kept(source) and not _beyond_a_link(app_dir, name) and (source.is_file() or source.is_symlink()):
                 (build_dir / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, build_dir / name, follow_symlinks=False)
         return
     shutil.copytree(app_dir, build_dir, symlinks=True, dirs_exist_ok=True, ignore=lambda folder, names: [
         name for name in names if name == ".git" or not kept(Path(folder, name))])
+
+
+def _beyond_a_link(app_dir, name):
+    """git still lists the files of a committed folder once it is replaced by a symbolic link:
+    they are not the app's, and copying them would read (and write) through the link. The link
+    itself is copied as a link, which the build refuses when it leads outside the app."""
+    return any((app_dir / folder).is_symlink() for folder in list(Path(name).parents)[:-1])
 
 
 def _build(build_dir, cache, env_dir):
