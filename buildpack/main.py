@@ -51,6 +51,8 @@ def _debugging(step, args):
 
 
 def _run(step, args):
+    if not os.path.exists(args[0]):  # every step's first argument is BUILD_DIR
+        raise output.BuildError(messages.build_dir_missing(args[0], f"bin/{step} {USAGE[step]}"))
     if step == "detect":
         name = detect.framework(args[0])
         if name is None:
