@@ -464,7 +464,7 @@ def hook_cannot_start(name, reason):
 
 def config_var_name_invalid(name):
     return Message(
-        f"The config var file {excerpt(name)!r} in ENV_DIR is ignored: {excerpt(name)!r} is not a variable name.",
+        f"The config var file {excerpt(name)!r} in ENV_DIR is ignored: it is not a variable name.",
         "Config var names are letters, digits and _, not starting with a digit (MY_VAR, not\n"
         "my-var). Set the config var again under such a name.",
     )

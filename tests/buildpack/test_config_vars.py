@@ -148,7 +148,7 @@ def test_config_var_files_that_cannot_be_used_as_they_are_are_warned_about(build
                             env=build_env(), capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     for name in ("1ABC", "A B", "my-var"):
-        assert (f" !     Warning: The config var file {name!r} in ENV_DIR is ignored: {name!r} is not "
-                "a variable name.\n") in result.stderr
+        assert (f" !     Warning: The config var file {name!r} in ENV_DIR is ignored: it is not a "
+                "variable name.\n") in result.stderr
     assert " !     Warning: The config var LATIN1 is not valid UTF-8 text.\n" in result.stderr
     assert "       LATIN1 is caf\ufffd\n" in result.stdout
