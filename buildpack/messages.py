@@ -406,15 +406,15 @@ def install_failed_network(installer):
 def build_dir_missing(path, usage):
     return Message(
         f"BUILD_DIR {path} does not exist.",
-        f"{usage} works on the app in BUILD_DIR: give the folder that holds the app's files.",
+        f"{usage} works on the app in BUILD_DIR:\ngive the folder that holds the app's files.",
     )
 
 
 def folder_not_file(name, what):
     return Message(
         f"{name} is a folder, not a file.",
-        f"The build reads {name} as {what}, and cannot read a folder. Replace the folder with\n"
-        "the file, or rename the folder.",
+        f"The build reads {name} as {what}, and cannot read a folder.\n"
+        "Replace the folder with the file, or rename the folder.",
     )
 
 
