@@ -48,10 +48,10 @@ class Context:
 
 
 def compile(build_dir, cache_dir, env_dir, install_test=False):
-    config, denied = config_vars.read(env_dir)
+    config, warnings = config_vars.read(env_dir)
     output.hide(config_vars.secret_values(config))
-    for name in denied:
-        warning(messages.config_var_ignored(name))
+    for message in warnings:
+        warning(message)
     cache_dir = Path(cache_dir).resolve()
     ctx = Context(
         build_dir=Path(build_dir).resolve(), cache_dir=cache_dir, config=config,

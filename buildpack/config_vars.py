@@ -20,25 +20,39 @@ DENYLIST = frozenset({
 })
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Linux's limit on one argument or one NAME=value of an environment, its final NUL included
+# (MAX_ARG_STRLEN): exec refuses a longer one with E2BIG.
+MAX_ARG_STRLEN = 128 * 1024
 
 
 def read(env_dir):
-    """(config vars usable by the build, names refused by the denylist)."""
-    allowed, denied = {}, []
+    """(config vars usable by the build, warnings on the files left out or read in part)."""
+    allowed, warnings = {}, []
     if not env_dir or not Path(env_dir).is_dir():
-        return allowed, denied
+        return allowed, warnings
     for path in sorted(Path(env_dir).iterdir()):
-        if not path.is_file() or not NAME.match(path.name):
+        if not path.is_file():
+            continue
+        if not NAME.match(path.name):
+            warnings.append(messages.config_var_name_invalid(path.name))
             continue
         if path.name in DENYLIST:
-            denied.append(path.name)
+            warnings.append(messages.config_var_ignored(path.name))
             continue
         # Hosts write values verbatim; shells reading them with $(cat) drop trailing newlines.
-        value = path.read_bytes().decode("utf-8", errors="replace").rstrip("\n")
+        data = path.read_bytes().rstrip(b"\n")
+        size = len(path.name) + 1 + len(data)
+        if size + 1 > MAX_ARG_STRLEN:
+            raise BuildError(messages.config_var_too_large(path.name, size, MAX_ARG_STRLEN))
+        try:
+            value = data.decode("utf-8")
+        except UnicodeDecodeError:
+            warnings.append(messages.config_var_not_utf8(path.name))
+            value = data.decode("utf-8", errors="replace")
         if "\0" in value:
             raise BuildError(messages.config_var_with_nul(path.name))
         allowed[path.name] = value
-    return allowed, denied
+    return allowed, warnings
 
 
 # Seconds a step of the app's own code (a hook, collectstatic) may run before it is stopped.

@@ -19,7 +19,10 @@ PYTHON_FILES = (
 )
 
 # "Django" as a requirement line, a quoted pyproject/Pipfile entry; not django-environ & co.
-_DJANGO_REQUIREMENT = re.compile(r"""^\s*["']?django\s*(\[.*\])?\s*(?:[<>=!~;@#"',]|$)""", re.IGNORECASE | re.MULTILINE)
+# Spaces and tabs only, never a newline, and one run of them between "django" and what
+# follows: the search stays linear in the file's size (`\s*` twice was quadratic).
+_DJANGO_REQUIREMENT = re.compile(r"""^[ \t]*["']?django[ \t]*(?:\[[^\]\n]*\][ \t]*)?(?:[<>=!~;@#"',]|$)""",
+                                 re.IGNORECASE | re.MULTILINE)
 
 
 def framework(app_dir):

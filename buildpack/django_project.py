@@ -6,6 +6,7 @@ default manage.py sets, else the one wsgi.py sets. WSGI module: the `WSGI_APPLIC
 setting, else `<project>/wsgi.py`.
 """
 
+import os
 import re
 from collections import namedtuple
 from pathlib import Path
@@ -52,20 +53,23 @@ def find_manage_py(app_dir, config):
     """manage.py relative to the app, or None."""
     chosen = config_vars.path_in_app(app_dir, config, "DJANGO_MANAGE_PY")
     if chosen:
-        if not chosen.is_file():
+        if not os.path.isfile(chosen):  # False for a name too long to be a file, too
             raise BuildError(messages.manage_py_var_missing(config["DJANGO_MANAGE_PY"]))
         return chosen.relative_to(app_dir)
-    level = [app_dir]
+    level, folders = [app_dir], []
     for _ in range(MAX_DEPTH + 1):
         found = sorted(d / "manage.py" for d in level if (d / "manage.py").is_file())
         if len(found) == 1:
             return found[0].relative_to(app_dir)
         if found:
             raise BuildError(messages.several_manage_py([str(p.relative_to(app_dir)) for p in found]))
-        level = [
-            child for folder in level for child in sorted(_subdirs(folder))
-            if child.name not in SKIPPED_DIRS and not child.name.startswith(".")
-        ]
+        children = [child for folder in level for child in sorted(_subdirs(folder))]
+        folders += [child for child in children if child.name == "manage.py"]
+        level = [child for child in children
+                 if child.name not in SKIPPED_DIRS and not child.name.startswith(".")]
+    if folders:  # a manage.py that cannot be run: say so rather than build without Django's steps
+        raise BuildError(messages.folder_not_file(str(folders[0].relative_to(app_dir)),
+                                                  "the Django project's manage.py"))
     return None
 
 

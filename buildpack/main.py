@@ -55,6 +55,8 @@ def _debugging(step, args):
 
 
 def _run(step, args):
+    if not os.path.exists(args[0]):  # every step's first argument is BUILD_DIR
+        raise output.BuildError(messages.build_dir_missing(args[0], f"bin/{step} {USAGE[step]}"))
     for name, path in zip(USAGE[step].split(), args):
         if os.path.exists(path) and not os.path.isdir(path):
             raise output.BuildError(messages.not_a_folder(step, name, USAGE[step], path))

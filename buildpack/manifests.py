@@ -5,6 +5,7 @@ requirements.txt (with or without the requirements.in it was compiled from),
 requirements.in, uv.lock, Pipfile.lock, or pyproject.toml with [project] dependencies.
 """
 
+import os
 import re
 from collections import namedtuple
 from pathlib import Path
@@ -35,7 +36,7 @@ def choose(app_dir, config):
     app_dir = Path(app_dir)
     path = config_vars.path_in_app(app_dir, config, "REQUIREMENTS_FILE")
     if path:
-        if not path.is_file():
+        if not os.path.isfile(path):  # False for a name too long to be a file, too
             raise BuildError(messages.requirements_file_missing(config["REQUIREMENTS_FILE"]))
         return Manifest(kind_of(path), path.relative_to(app_dir))
 
@@ -56,6 +57,8 @@ def choose(app_dir, config):
     if not candidates:
         if (app_dir / "Pipfile").is_file():
             raise BuildError(messages.pipfile_without_lock())
+        if (app_dir / "setup.py").is_file():
+            raise BuildError(messages.setup_py_only())
         raise BuildError(messages.no_manifest())
     return Manifest(kind_of(app_dir / candidates[0]), Path(candidates[0]))
 

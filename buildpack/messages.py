@@ -9,6 +9,20 @@ from collections import namedtuple
 
 Message = namedtuple("Message", "title body")
 
+QUOTED_LENGTH = 200  # of a bad value, at most this much of its first line is quoted
+LISTED_LINES = 5  # of bad lines, at most this many are listed
+
+
+def excerpt(value):
+    """A value the user controls, as a message quotes it: its first line, at most QUOTED_LENGTH
+    characters of it ("..." marks a cut), unprintable characters as U+FFFD. A 10 MB file makes
+    no 10 MB log, and nothing it holds can garble a terminal."""
+    line, _, rest = str(value).partition("\n")
+    line = line.removesuffix("\r")
+    shown = "".join(c if c.isprintable() else "\ufffd" for c in line[:QUOTED_LENGTH])
+    return shown + ("..." if len(line) > QUOTED_LENGTH or rest else "")
+
+
 def _versions(choices):
     supported, here = choices
     available = ", ".join(here) if here else "none"
@@ -26,24 +40,26 @@ def misspelled_version_file(name):
     )
 
 
-def unreadable_version_file(name):
+def unreadable_version_file(name, sample):
     return Message(
         f"Unable to read {name}: it is not UTF-8 text.",
         f"Save {name} as plain UTF-8 (some Windows editors write UTF-16), for example:\n"
-        f"  $ echo 3.13 > {name}",
+        f"  $ echo {sample} > {name}",
     )
 
 
-def empty_version_file(name):
+def empty_version_file(name, sample):
     return Message(
         f"No Python version found in {name}.",
         f"{name} is empty or only has comments. Put the version on its own line, for example:\n"
-        f"  $ echo 3.13 > {name}",
+        f"  $ echo {sample} > {name}",
     )
 
 
 def several_versions(name, lines):
-    listed = "\n".join(f"  line {number}: {text}" for number, text in lines)
+    listed = "\n".join(f"  line {number}: {excerpt(text)}" for number, text in lines[:LISTED_LINES])
+    if len(lines) > LISTED_LINES:
+        listed += f"\n  ... and {len(lines) - LISTED_LINES} more"
     return Message(
         f"Multiple Python versions found in {name}.",
         f"{name} must contain one version, but has {len(lines)}:\n{listed}\n"
@@ -52,10 +68,9 @@ def several_versions(name, lines):
 
 
 def invalid_version(name, number, line, example):
-    shown = "".join(c if c.isprintable() else "\ufffd" for c in line)
     return Message(
         f"Invalid Python version in {name}.",
-        f"Line {number} of {name} is {shown!r}, which is not a Python version.\n"
+        f"Line {number} of {name} is {excerpt(line)!r}, which is not a Python version.\n"
         f"Write a version such as {example}.",
     )
 
@@ -63,7 +78,7 @@ def invalid_version(name, number, line, example):
 def invalid_requires_python(specifier):
     return Message(
         "Invalid requires-python in pyproject.toml.",
-        f"{specifier!r} is not a version specifier. Use PEP 440 clauses such as \">=3.12\" or\n"
+        f"{excerpt(specifier)!r} is not a version specifier. Use PEP 440 clauses such as \">=3.12\" or\n"
         "\"~=3.13\", or pin a version in a .python-version file (for example: 3.13).",
     )
 
@@ -137,7 +152,7 @@ def system_python(version, executable):
 def no_python_for_specifier(specifier, choices):
     return Message(
         "No available Python version matches requires-python in pyproject.toml.",
-        f"requires-python is {specifier!r}.\n{_versions(choices)}\n"
+        f"requires-python is {excerpt(specifier)!r}.\n{_versions(choices)}\n"
         "Widen requires-python, or pin a version in a .python-version file.",
     )
 
@@ -152,7 +167,15 @@ def no_python_available(choices):
 def invalid_toml(name, reason):
     return Message(
         f"Unable to parse {name}.",
-        f"{name} is not valid TOML: {reason}.\nFix the file (any TOML linter shows the exact problem).",
+        f"{name} is not valid TOML: {excerpt(reason)}.\nFix the file (any TOML linter shows the exact problem).",
+    )
+
+
+def toml_not_utf8(name, line):
+    return Message(
+        f"{name} is not valid UTF-8 text.",
+        f"Its first invalid byte is on line {line}; the build reads each as U+FFFD (\ufffd). Save\n"
+        f"{name} as UTF-8 so that the build reads what you wrote.",
     )
 
 
@@ -178,7 +201,7 @@ def several_manage_py(paths):
 
 def manage_py_var_missing(chosen):
     return Message(
-        f"DJANGO_MANAGE_PY is set to {chosen!r}, but there is no such file.",
+        f"DJANGO_MANAGE_PY is set to {excerpt(chosen)!r}, but there is no such file.",
         "Set it to the path of manage.py relative to the root of the app, or unset it to let the\n"
         "build find manage.py itself.",
     )
@@ -187,7 +210,7 @@ def manage_py_var_missing(chosen):
 def settings_disagree(manage_py, from_manage, wsgi_py, from_wsgi):
     return Message(
         "manage.py and wsgi.py default to different settings modules.",
-        f"{manage_py} uses {from_manage!r} but {wsgi_py} uses {from_wsgi!r}: the build and the\n"
+        f"{manage_py} uses {excerpt(from_manage)!r} but {wsgi_py} uses {excerpt(from_wsgi)!r}: the build and the\n"
         "release phase would run with one and the web process with the other.\n"
         "Set the DJANGO_SETTINGS_MODULE config var to the settings to use everywhere.",
     )
@@ -206,6 +229,17 @@ def no_manifest():
     )
 
 
+def setup_py_only():
+    return Message(
+        "setup.py alone is not read: the build found no dependency file to install from.",
+        "The build does not run setup.py to learn the dependencies. Either add a requirements.txt\n"
+        "that installs the project itself, and so its install_requires:\n"
+        "  $ echo '-e .' > requirements.txt\n"
+        "or declare the project and its dependencies in a pyproject.toml [project] table\n"
+        "(https://packaging.python.org/en/latest/guides/writing-pyproject-toml/).",
+    )
+
+
 def several_manifests(candidates):
     listed = "\n".join(f"  - {name}" for name in candidates)
     return Message(
@@ -218,7 +252,7 @@ def several_manifests(candidates):
 
 def path_outside_the_app(name, chosen):
     return Message(
-        f"{name} is set to {chosen!r}, which is outside the app.",
+        f"{name} is set to {excerpt(chosen)!r}, which is outside the app.",
         f"Set it to a path relative to the root of the app: only the app's own files are\n"
         "built (and kept in the slug).",
     )
@@ -226,7 +260,7 @@ def path_outside_the_app(name, chosen):
 
 def requirements_file_missing(chosen):
     return Message(
-        f"REQUIREMENTS_FILE is set to {chosen!r}, but there is no such file.",
+        f"REQUIREMENTS_FILE is set to {excerpt(chosen)!r}, but there is no such file.",
         "Set it to a path relative to the root of the app (for example\n"
         "requirements/production.txt), or unset it.",
     )
@@ -258,7 +292,7 @@ def invalid_pipfile_lock(reason):
 
 def unknown_installer(value):
     return Message(
-        f"PYTHON_INSTALLER is set to {value!r}.",
+        f"PYTHON_INSTALLER is set to {excerpt(value)!r}.",
         "Set it to uv or pip, or unset it to use uv where it can be had and pip otherwise.",
     )
 
@@ -296,7 +330,7 @@ def uv_export_failed(path):
 def stale_lock(source, lock, missing):
     return Message(
         f"{lock} looks out of date with {source}.",
-        f"{source} lists {', '.join(missing)}, which {lock} does not pin: {source} changed after\n"
+        f"{source} lists {excerpt(', '.join(missing))}, which {lock} does not pin: {source} changed after\n"
         f"{lock} was compiled. The build installs {lock}. Recompile and commit it:\n"
         f"  $ pip-compile --generate-hashes {source}",
     )
@@ -337,14 +371,14 @@ def install_failed_compiler():
 
 def install_failed_not_found(name):
     return Message(
-        f"Package installation failed since {name} wasn't found on the package index.",
-        f"Check the spelling of {name} and that the version you ask for exists (and supports\n"
+        f"Package installation failed since {excerpt(name)} wasn't found on the package index.",
+        f"Check the spelling of {excerpt(name)} and that the version you ask for exists (and supports\n"
         "this Python version). Private packages need their index in PIP_EXTRA_INDEX_URL.",
     )
 
 
 def install_failed_conflict(lines):
-    shown = "\n".join(f"  {line}" for line in lines[:12])
+    shown = "\n".join(f"  {excerpt(line)}" for line in lines[:12])
     return Message(
         "Package installation failed since the requirements conflict.",
         f"{shown}\nRelax or change one of these pins so that they can all be satisfied.",
@@ -355,7 +389,7 @@ def install_failed_invalid_line(name, number, text):
     where = f"Line {number} of {name}" if number else name
     return Message(
         f"Invalid requirement in {name}{f' on line {number}' if number else ''}.",
-        f"{where} is {text!r}, which is not a requirement. Fix or remove the line; the format is\n"
+        f"{where} is {excerpt(text)!r}, which is not a requirement. Fix or remove the line; the format is\n"
         "described at https://pip.pypa.io/en/stable/reference/requirements-file-format/",
     )
 
@@ -391,6 +425,21 @@ def cache_dir_not_created(path, reason):
     return Message(
         f"The CACHE_DIR {path} could not be created ({reason}).",
         "Give a CACHE_DIR the build can write to: the host keeps it between builds.",
+    )
+
+
+def build_dir_missing(path, usage):
+    return Message(
+        f"BUILD_DIR {path} does not exist.",
+        f"{usage} works on the app in BUILD_DIR:\ngive the folder that holds the app's files.",
+    )
+
+
+def folder_not_file(name, what):
+    return Message(
+        f"{name} is a folder, not a file.",
+        f"The build reads {name} as {what}, and cannot read a folder.\n"
+        "Replace the folder with the file, or rename the folder.",
     )
 
 
@@ -476,6 +525,31 @@ def hook_cannot_start(name, reason):
     )
 
 
+def config_var_name_invalid(name):
+    return Message(
+        f"The config var file {excerpt(name)!r} in ENV_DIR is ignored: it is not a variable name.",
+        "Config var names are letters, digits and _, not starting with a digit (MY_VAR, not\n"
+        "my-var). Set the config var again under such a name.",
+    )
+
+
+def config_var_not_utf8(name):
+    return Message(
+        f"The config var {name} is not valid UTF-8 text.",
+        "The build passes it on with each invalid byte replaced by U+FFFD (\ufffd). Set it again\n"
+        "as UTF-8 text.",
+    )
+
+
+def config_var_too_large(name, size, limit):
+    return Message(
+        f"The config var {name} is too large: {name}=value is {size} bytes.",
+        f"Linux starts no process whose environment holds a NAME=value string of {limit} bytes\n"
+        f"({limit // 1024} KiB) or more, so no step of the build could run with it. Keep large data in\n"
+        f"a file of the app and set {name} to its path, or shorten the value.",
+    )
+
+
 def config_var_with_nul(name):
     return Message(
         f"The config var {name} contains a NUL byte.",
@@ -524,7 +598,7 @@ def no_web_process_without_gunicorn(wsgi_module):
         "This Django app has no web process: gunicorn isn't installed and the Procfile has no web.",
         "Without one the app serves no HTTP requests. The default web process runs gunicorn, so add\n"
         "it to your requirements (gunicorn), or declare the web process in a Procfile, for example:\n"
-        f"  web: gunicorn {wsgi_module} --bind 0.0.0.0:$PORT",
+        f"  web: gunicorn {excerpt(wsgi_module)} --bind 0.0.0.0:$PORT",
     )
 
 
@@ -534,13 +608,13 @@ def no_web_process_without_wsgi_module(wsgi_module):
         "Without one the app serves no HTTP requests. The default web process runs gunicorn with the\n"
         "module the WSGI_APPLICATION setting names (else <project>/wsgi.py), and there is neither.\n"
         "Set WSGI_APPLICATION, or declare the web process in a Procfile, for example:\n"
-        f"  web: gunicorn {wsgi_module} --bind 0.0.0.0:$PORT",
+        f"  web: gunicorn {excerpt(wsgi_module)} --bind 0.0.0.0:$PORT",
     )
 
 
 def collectstatic_disabled(value):
     return Message(
-        f"Skipping collectstatic since the DISABLE_COLLECTSTATIC config var is set to {value!r}.",
+        f"Skipping collectstatic since the DISABLE_COLLECTSTATIC config var is set to {excerpt(value)!r}.",
         "Any value but \"\" or \"0\" disables it (\"false\" and \"no\" too, as on Heroku). To collect\n"
         "static files, unset it or set it to 0.",
     )
@@ -565,7 +639,7 @@ def staticfiles_not_installed():
 def settings_not_checked(reason):
     return Message(
         "The settings could not be imported during the build, so only their text was checked.",
-        f"Importing them failed with {reason}. Settings that import without a database or\n"
+        f"Importing them failed with {excerpt(reason)}. Settings that import without a database or\n"
         "secret let the build check them, and let you turn collectstatic back on.",
     )
 
@@ -597,7 +671,7 @@ def staticfiles_storage_ignored(django_version, backend):
         "it with:\n"
         "  STORAGES = {\n"
         "      \"default\": {\"BACKEND\": \"django.core.files.storage.FileSystemStorage\"},\n"
-        f"      \"staticfiles\": {{\"BACKEND\": \"{backend}\"}},\n"
+        f"      \"staticfiles\": {{\"BACKEND\": \"{excerpt(backend)}\"}},\n"
         "  }",
     )
 
@@ -620,7 +694,7 @@ def manifest_storage_without_collectstatic():
 
 
 def collectstatic_context(settings_module, folder, django_version):
-    return (f"Settings module: {settings_module or 'not set'}; run in {folder}; Django "
+    return (f"Settings module: {excerpt(settings_module or 'not set')}; run in {folder}; Django "
             f"{django_version or 'version unknown'}.\n"
             "To build without collecting static files, set DISABLE_COLLECTSTATIC=1.")
 
@@ -653,7 +727,7 @@ def static_root_unset():
 
 def settings_not_importable(module):
     return Message(
-        f"collectstatic failed since the settings module {module!r} can't be imported.",
+        f"collectstatic failed since the settings module {excerpt(module)!r} can't be imported.",
         "Django looks for it on sys.path, which starts with manage.py's folder. Set the\n"
         "DJANGO_SETTINGS_MODULE config var to the dotted name of your settings module as seen\n"
         "from that folder (for example mysite.settings), or fix the default in manage.py.",
@@ -670,7 +744,7 @@ def no_settings_module():
 
 def module_not_found(module):
     return Message(
-        f"collectstatic failed since the module {module!r} can't be found.",
+        f"collectstatic failed since the module {excerpt(module)!r} can't be found.",
         "The settings (or something they load, such as INSTALLED_APPS) import it. If it comes from\n"
         "a package, add that package to your requirements; if it is part of the app, check its\n"
         "name and that it is committed.",
@@ -678,6 +752,7 @@ def module_not_found(module):
 
 
 def missing_environment_variable(name):
+    name = excerpt(name)
     return Message(
         f"collectstatic failed since the settings need the environment variable {name}.",
         f"{name} is not set during the build. Set it as a config var (config vars are visible to\n"
@@ -687,7 +762,7 @@ def missing_environment_variable(name):
 
 def missing_static_file(kind, referencing, missing):
     return Message(
-        f"collectstatic failed since the {kind} file {referencing!r} references {missing!r}, which does not exist.",
+        f"collectstatic failed since the {kind} file {excerpt(referencing)!r} references {excerpt(missing)!r}, which does not exist.",
         "Manifest storage rewrites every reference to a hashed name, so each must point to a\n"
         f"static file. Fix the path in {referencing} (relative paths start from its\n"
         "folder), add the missing file, or remove the reference.",

@@ -25,9 +25,10 @@ MISSPELLED_FILES = (
     "runtime.txt ", "runtimes.txt",
 )
 
-VERSION_RE = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?$")
-RUNTIME_TXT_RE = re.compile(r"^python-(\d+)\.(\d+)(?:\.(\d+))?$")
-CLAUSE_RE = re.compile(r"^\s*(===|==|!=|~=|>=|<=|>|<)\s*(\d+(?:\.\d+)*)(\.\*)?\s*$")
+# At most four digits a part: int() of a longer run is slow (and refused past 4300 digits).
+VERSION_RE = re.compile(r"^(\d{1,4})\.(\d{1,4})(?:\.(\d{1,4}))?$")
+RUNTIME_TXT_RE = re.compile(r"^python-(\d{1,4})\.(\d{1,4})(?:\.(\d{1,4}))?$")
+CLAUSE_RE = re.compile(r"^\s*(===|==|!=|~=|>=|<=|>|<)\s*(\d{1,4}(?:\.\d{1,4})*)(\.\*)?\s*$")
 
 # What the app asked for. A pin has `version` (2 or 3 numbers); requires-python has
 # `specifier`; no source at all has neither. `origin` names the file for the log.
@@ -47,13 +48,16 @@ def requested_version(app_dir):
 
     python_version = app_dir / ".python-version"
     runtime_txt = app_dir / "runtime.txt"
+    for path in (python_version, runtime_txt):
+        if path.is_dir():
+            raise BuildError(messages.folder_not_file(path.name, "the Python version to use"))
     if python_version.is_file():
-        request = _read_pin(python_version, VERSION_RE, "3.13 (recommended) or 3.13.1")
+        request = _read_pin(python_version, VERSION_RE, "3.13 (recommended) or 3.13.1", "3.13")
         if runtime_txt.is_file():
             warning(messages.runtime_txt_ignored())
         return request
     if runtime_txt.is_file():
-        request = _read_pin(runtime_txt, RUNTIME_TXT_RE, "python-3.13.1")
+        request = _read_pin(runtime_txt, RUNTIME_TXT_RE, "python-3.13.1", "python-3.13")
         warning(messages.runtime_txt_deprecated(dotted(request.version[:2])))
         return request
     pyproject = app_dir / "pyproject.toml"
@@ -65,20 +69,21 @@ def requested_version(app_dir):
     return Request(None, None, None)
 
 
-def _read_pin(path, pattern, example):
+def _read_pin(path, pattern, example, sample):
+    """The Request of a version file; `example` describes valid lines, `sample` is one."""
     try:
         text = path.read_bytes().decode("utf-8-sig")  # a UTF-8 BOM is tolerated
     except UnicodeDecodeError:
-        raise BuildError(messages.unreadable_version_file(path.name)) from None
+        raise BuildError(messages.unreadable_version_file(path.name, sample)) from None
     if "\x00" in text:  # UTF-16 and friends decode "successfully" with NULs in between
-        raise BuildError(messages.unreadable_version_file(path.name))
+        raise BuildError(messages.unreadable_version_file(path.name, sample))
     lines = [
         (number, line.strip())
         for number, line in enumerate(text.splitlines(), start=1)
         if line.strip() and not line.strip().startswith("#")
     ]
     if not lines:
-        raise BuildError(messages.empty_version_file(path.name))
+        raise BuildError(messages.empty_version_file(path.name, sample))
     if len(lines) > 1:
         raise BuildError(messages.several_versions(path.name, lines))
     number, line = lines[0]

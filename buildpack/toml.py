@@ -9,15 +9,23 @@ import functools
 import re
 
 from buildpack import messages
-from buildpack.output import BuildError
+from buildpack.output import BuildError, warning
 
 
 def load(path):
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        warning(messages.toml_not_utf8(path.name, data.count(b"\n", 0, exc.start) + 1))
+        text = data.decode("utf-8-sig", errors="replace")
     try:
         return _parse(text)
     except (ValueError, IndexError) as exc:  # tomllib.TOMLDecodeError is a ValueError
         raise BuildError(messages.invalid_toml(path.name, str(exc))) from None
+    except RecursionError:  # both readers go one call deeper per nested array or table
+        raise BuildError(messages.invalid_toml(
+            path.name, "arrays or inline tables are nested too deeply (within each other)")) from None
 
 
 def _parse(text):

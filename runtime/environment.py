@@ -26,6 +26,7 @@ from dotenv import dotenv_values
 from dotenv.parser import parse_stream
 
 from buildpack import config_vars
+from buildpack.messages import excerpt
 from runtime import reaper
 from runtime.errors import UserError, not_utf8
 
@@ -144,7 +145,7 @@ def load_env_file(path):
     """A .env file that must be usable: a statement python-dotenv cannot parse is an error."""
     env_file = read_env_file(path)
     if env_file.errors:
-        found = "\n  ".join(f"{path}:{line}: cannot parse `{text}`"
+        found = "\n  ".join(f"{path}:{line}: cannot parse `{excerpt(text)}`"
                             for line, text in env_file.errors)
         raise UserError(f"the env file {path} is invalid:\n  {found}\n"
                         "Write each variable as NAME=value; quote values that contain spaces or "

@@ -10,6 +10,7 @@ only the types started, so its ports shift with the selection).
 import re
 from dataclasses import dataclass
 
+from buildpack.messages import excerpt
 from runtime.errors import UserError
 
 DEFAULT_BASE_PORT = 5000
@@ -34,7 +35,7 @@ def parse_counts(options):
         for item in option.split(","):
             match = COUNT.match(item.strip())
             if not match:
-                raise UserError(f"bad process count `{item}` in -c {option}: write TYPE=N with N a "
+                raise UserError(f"bad process count `{excerpt(item)}` in -c {excerpt(option)}: write TYPE=N with N a "
                                 "whole number, e.g. -c web=2,worker=1")
             counts[match["name"]] = int(match["count"])
     return counts
@@ -44,7 +45,7 @@ def select(procfile, types, counts):
     """[(type, count)] in Procfile order: the named types, else every type but `release`."""
     for name in [*types, *(name for name in counts if name != "all")]:
         if name not in procfile.entries:
-            raise UserError(f"unknown process type `{name}`: {procfile.path} defines "
+            raise UserError(f"unknown process type `{excerpt(name)}`: {procfile.path} defines "
                             f"{', '.join(procfile.names())}")
     if types:
         chosen = [name for name in procfile.names() if name in types]
@@ -54,7 +55,7 @@ def select(procfile, types, counts):
         if name != "all" and name not in chosen:
             hint = (f"`{ONE_SHOT}` runs only when named" if name == ONE_SHOT
                     else f"it is not among the types to start ({', '.join(chosen)})")
-            raise UserError(f"-c gives a count for `{name}`, but {hint}: name it as a type too, "
+            raise UserError(f"-c gives a count for `{excerpt(name)}`, but {hint}: name it as a type too, "
                             "or drop its count")
     selection = [(name, counts.get(name, counts.get("all", 1))) for name in chosen]
     if not any(count for _, count in selection):
@@ -77,7 +78,7 @@ def base_port(option, env):
     if setting is None:
         return DEFAULT_BASE_PORT
     if not is_port_number(setting.value):
-        raise UserError(f"PORT={setting.value!r} (from {setting.source}) is not a port number: set "
+        raise UserError(f"PORT={excerpt(setting.value)!r} (from {setting.source}) is not a port number: set "
                         "it to a number between 1 and 65535, or pass -p PORT")
     return int(setting.value)
 

@@ -31,6 +31,7 @@ import struct
 import termios
 import time
 
+from buildpack.messages import excerpt
 from runtime import reaper
 from runtime.formation import ONE_SHOT
 
@@ -166,7 +167,7 @@ class Manager:
             reason = getattr(exc, "strerror", None) or str(exc)
             if getattr(exc, "errno", None) == errno.E2BIG:
                 reason += " (the environment is too big: look for a huge value in the env files)"
-            self._say(f"{child.name} could not start `{process.command}` ({process.where}): "
+            self._say(f"{child.name} could not start `{excerpt(process.command)}` ({process.where}): "
                       + reason)
             self._failed(child.status)
             return

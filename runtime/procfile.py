@@ -10,9 +10,12 @@ Commands are kept verbatim for the shell: no `$VAR` substitution here.
 import re
 from dataclasses import dataclass, field
 
+from buildpack.config_vars import MAX_ARG_STRLEN
+from buildpack.messages import excerpt
 from runtime.errors import UserError, not_utf8
 
-ENTRY = re.compile(r"^\s*(?P<name>[^:\s]+)\s*:\s*(?P<command>.*?)\s*$")
+# The command is stripped afterwards: `.*?\s*$` here took time quadratic in a line's spaces.
+ENTRY = re.compile(r"^\s*(?P<name>[^:\s]+)\s*:(?P<command>.*)$")
 VALID_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 # Kubernetes object names and the CNB Procfile spec accept RFC 1123 labels only.
 KUBERNETES_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -68,30 +71,37 @@ def parse(text, path="Procfile"):
         match = ENTRY.match(line)
         if not match:
             procfile.errors.append(Problem(
-                number, f"expected `name: command`, found `{line.strip()}`",
+                number, f"expected `name: command`, found `{excerpt(line.strip())}`",
                 f"write the line as `{EXAMPLE}`, or start it with `#` to make it a comment"))
             continue
-        name, command = match["name"], match["command"]
+        name, command = match["name"], match["command"].strip()
+        shown = excerpt(name)
         if not VALID_NAME.match(name):
             suggestion = kubernetes_name(re.sub("[^A-Za-z0-9_-]", "-", name)) or "web"
             procfile.errors.append(Problem(
-                number, f"process type `{name}` may only contain letters, digits, `_` and `-`",
+                number, f"process type `{shown}` may only contain letters, digits, `_` and `-`",
                 f"rename it, e.g. `{suggestion}`"))
         elif not command:
             procfile.errors.append(Problem(
-                number, f"process type `{name}` has no command",
+                number, f"process type `{shown}` has no command",
                 f"add the command after the colon, e.g. `{EXAMPLE}`"))
         elif name in procfile.entries:
             first = procfile.entries[name].line
             procfile.errors.append(Problem(
-                number, f"duplicate process type `{name}` (first defined on line {first})",
+                number, f"duplicate process type `{shown}` (first defined on line {first})",
                 "keep one of the two lines, or rename one of them"))
         else:
             procfile.entries[name] = Entry(name, command, number)
+            size = len(command.encode())
+            if size >= MAX_ARG_STRLEN:  # a type, so that `runtime run TYPE` says why it cannot run
+                procfile.errors.append(Problem(
+                    number, f"the command of `{shown}` is {size} bytes long: Linux takes no argument "
+                    f"of {MAX_ARG_STRLEN} bytes ({MAX_ARG_STRLEN // 1024} KiB) or more",
+                    f"move it into a script (for example bin/{shown}.sh) and run that"))
             if not KUBERNETES_NAME.match(name):
                 normal = kubernetes_name(name)
                 procfile.warnings.append(Problem(
-                    number, f"process type `{name}` is not a valid Kubernetes name "
+                    number, f"process type `{shown}` is not a valid Kubernetes name "
                     "(lowercase letters, digits and `-`, at most 63 characters); "
                     f"Kubernetes and Cloud Native Buildpacks would call it `{normal}`",
                     f"rename it to `{normal}` to keep one name everywhere"))

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from buildpack import files, output
+from buildpack.messages import excerpt
 from runtime import environment, procfile
 from runtime.errors import UserError
 
@@ -182,13 +183,13 @@ def _config_vars(env_files, pairs):
         env_file = environment.load_env_file(path)
         for name, value in env_file.values.items():
             if not environment.ENV_NAME.match(name):
-                raise UserError(f"{env_file.source(name)}: {name!r} is not a config var name: use "
+                raise UserError(f"{env_file.source(name)}: {excerpt(name)!r} is not a config var name: use "
                                 "letters, digits and _, not starting with a digit")
             config[name] = value
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not environment.ENV_NAME.match(name):
-            raise UserError(f"--env {pair!r}: expected KEY=VALUE with a name of letters, digits and _")
+            raise UserError(f"--env {excerpt(pair)!r}: expected KEY=VALUE with a name of letters, digits and _")
         config[name] = value
     return config
 

@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 
+from buildpack.messages import excerpt
 from runtime import formation
 from runtime.app import App, add_app_arguments, add_port_argument
 from runtime.errors import UserError
@@ -67,11 +68,11 @@ def exec_command(argv, env, cwd):
     try:
         os.execvpe(argv[0], argv, env)
     except FileNotFoundError:
-        raise UserError(f"command not found: {argv[0]} (searched PATH of the app's environment, "
+        raise UserError(f"command not found: {excerpt(argv[0])} (searched PATH of the app's environment, "
                         "from the app root): install it, fix its name, or activate the app's "
                         "virtualenv", status=127) from None
     except PermissionError:
-        raise UserError(f"{argv[0]} is not executable: `chmod +x` it, or run it through its "
+        raise UserError(f"{excerpt(argv[0])} is not executable: `chmod +x` it, or run it through its "
                         "interpreter", status=126) from None
     except OSError as exc:
-        raise UserError(f"cannot run {argv[0]}: {exc.strerror}", status=126) from None
+        raise UserError(f"cannot run {excerpt(argv[0])}: {exc.strerror}", status=126) from None

@@ -62,6 +62,16 @@ def test_a_cache_dir_that_cannot_be_created_is_a_clear_error(builder, tmp_path):
     assert "Internal error" not in result.stderr
 
 
+@pytest.mark.parametrize("step", ["compile", "detect"])
+def test_a_build_dir_that_does_not_exist_is_named(builder, tmp_path, step):
+    missing = tmp_path / "no-such-build"
+    args = [missing, builder.cache_dir(), builder.env_dir({})] if step == "compile" else [missing]
+    result = subprocess.run([str(BIN / step), *map(str, args)], env=build_env(), capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f" !     Error: BUILD_DIR {missing} does not exist.\n" in result.stderr
+    assert "dependency files" not in result.stderr and "No Python project found" not in result.stderr
+
+
 @pytest.mark.parametrize("config,error", [
     ({"PYTHON_INSTALLER": "poetry"}, "PYTHON_INSTALLER is set to 'poetry'."),
     ({"DJANGO_MANAGE_PY": "backend/manage.py"},

@@ -125,3 +125,30 @@ def test_a_config_var_with_a_nul_byte_is_a_clear_error(builder, tmp_path):
     assert result.returncode == 1
     assert " !     Error: The config var BROKEN contains a NUL byte." in result.stderr
 
+
+
+def test_a_config_var_too_large_for_a_process_environment_fails_before_anything_runs(builder, tmp_path):
+    apps.plain_app(tmp_path, {"requirements.txt": "six\n"})
+    result = builder.compile(tmp_path, config={"BIG": "x" * 200_000})
+    assert result.returncode == 1
+    assert " !     Error: The config var BIG is too large: BIG=value is 200004 bytes.\n" in result.stderr
+    assert (" !     Linux starts no process whose environment holds a NAME=value string of 131072 bytes\n"
+            " !     (128 KiB) or more, so no step of the build could run with it.") in result.stderr
+    assert result.stdout == ""
+
+
+def test_config_var_files_that_cannot_be_used_as_they_are_are_warned_about(builder, tmp_path):
+    """Names that are not variable names are left out, invalid UTF-8 is replaced: both said."""
+    apps.plain_app(tmp_path, {"requirements.txt": "six\n",
+                              "bin/pre_compile": "#!/bin/sh\necho \"LATIN1 is $LATIN1\"\n"})
+    build_dir = builder.fresh_build_dir(tmp_path)
+    env_dir = builder.env_dir({"my-var": "1", "1ABC": "2", "A B": "3"})
+    (env_dir / "LATIN1").write_bytes(b"caf\xe9")
+    result = subprocess.run([str(BIN / "compile"), str(build_dir), str(builder.cache_dir()), str(env_dir)],
+                            env=build_env(), capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ("1ABC", "A B", "my-var"):
+        assert (f" !     Warning: The config var file {name!r} in ENV_DIR is ignored: it is not a "
+                "variable name.\n") in result.stderr
+    assert " !     Warning: The config var LATIN1 is not valid UTF-8 text.\n" in result.stderr
+    assert "       LATIN1 is caf\ufffd\n" in result.stdout

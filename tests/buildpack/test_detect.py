@@ -37,6 +37,12 @@ def test_pyproject_only_is_python(tmp_path):
     assert run_bin("detect", tmp_path).stdout == "Python\n"
 
 
+def test_a_requirements_txt_of_a_million_blank_lines_is_read_in_linear_time(tmp_path):
+    """The Django pattern once backtracked over every blank line at every line start."""
+    apps.write(tmp_path, {"requirements.txt": "\n" * 1_000_000 + "django" + " " * 1_000_000 + "x\nDjango\n"})
+    assert run_bin("detect", tmp_path).stdout == "Django\n"
+
+
 def test_folder_without_python_files_is_refused_with_what_was_looked_for(tmp_path):
     apps.write(tmp_path, {"index.html": "<h1>hi</h1>", "package.json": "{}"})
     result = run_bin("detect", tmp_path)

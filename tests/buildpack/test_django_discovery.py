@@ -17,6 +17,17 @@ def test_two_manage_py_at_the_same_depth_is_a_clear_error(builder, tmp_path):
     assert "Traceback" not in result.log
 
 
+def test_manage_py_that_is_a_folder_is_an_error_not_a_project_without_manage_py(builder, tmp_path):
+    apps.django_app(tmp_path)
+    (tmp_path / "manage.py").unlink()
+    (tmp_path / "manage.py").mkdir()
+    (tmp_path / "manage.py" / "__main__.py").write_text("")
+    result = builder.compile(tmp_path)
+    assert result.returncode == 1
+    assert " !     Error: manage.py is a folder, not a file.\n" in result.stderr
+    assert "no manage.py was found" not in result.log
+
+
 def test_django_manage_py_config_var_picks_one(builder, tmp_path):
     apps.django_app(tmp_path, subdir="shop", project="shop_site", requirements=apps.REQUIREMENTS)
     apps.django_app(tmp_path, subdir="blog", project="blog_site", requirements=apps.REQUIREMENTS)

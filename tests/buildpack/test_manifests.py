@@ -139,8 +139,11 @@ MANIFEST_ERRORS = [
      "poetry.lock is not supported.", "poetry export --format requirements.txt --output requirements.txt"),
     ({"Pipfile": "[packages]\n"}, "No 'Pipfile.lock' found.", "$ pipenv lock"),
     ({"Pipfile.lock": "{not json"}, "Can't parse Pipfile.lock.", "Regenerate it"),
-    ({"setup.py": "from setuptools import setup\nsetup()\n"},
+    ({},
      "Couldn't find any supported Python dependency files.", "REQUIREMENTS_FILE"),
+    ({"setup.py": "from setuptools import setup\nsetup()\n"},
+     "setup.py alone is not read: the build found no dependency file to install from.",
+     " !       $ echo '-e .' > requirements.txt\n"),
     ({"pyproject.toml": "[project\nname = 1\n"}, "Unable to parse pyproject.toml.", "not valid TOML"),
     ({"pyproject.toml": 'project = "site"\n'}, "Invalid pyproject.toml.", "In pyproject.toml, [project] is not a table."),
     ({"pyproject.toml": '[project]\nname = "x"\ndependencies = "django"\n'}, "Invalid pyproject.toml.",
@@ -171,3 +174,20 @@ def test_requirements_txt_compiled_from_pyproject_is_its_lock(builder, tmp_path)
     result = builder.compile(tmp_path)
     assert result.returncode == 0, result.log
     assert "-----> Installing dependencies with uv from requirements.txt" in result.stdout
+
+
+def test_pyproject_toml_that_is_not_utf8_is_read_with_a_warning(builder, tmp_path):
+    plain_app(tmp_path, {})
+    (tmp_path / "pyproject.toml").write_bytes(apps.pyproject(["six"]).encode().replace(b'"site"', b'"caf\xe9"'))
+    result = builder.compile(tmp_path, config={"PYTHON_INSTALLER": "pip"})  # uv refuses such a file
+    assert result.returncode == 0, result.log
+    assert " !     Warning: pyproject.toml is not valid UTF-8 text.\n" in result.stderr
+    assert " !     Its first invalid byte is on line 2; the build reads each as U+FFFD (\ufffd)." in result.stderr
+
+
+def test_a_long_config_var_value_is_quoted_in_part(builder, tmp_path):
+    plain_app(tmp_path, {"requirements.txt": "six\n"})
+    result = builder.compile(tmp_path, config={"REQUIREMENTS_FILE": "r" * 100_000})
+    assert result.returncode == 1
+    assert f" !     Error: REQUIREMENTS_FILE is set to '{'r' * 200}...', but there is no such file.\n" in result.stderr
+    assert len(result.log) < 2000

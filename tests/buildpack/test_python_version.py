@@ -100,6 +100,7 @@ VERSION_ERRORS = [
      "Supported Python versions: 3.10 to 3.14."),
     ("runtime.txt", "3.12.1\n", "Invalid Python version in runtime.txt.",
      "Write a version such as python-3.13.1."),
+    ("runtime.txt", "\n", "No Python version found in runtime.txt.", "$ echo python-3.13 > runtime.txt"),
 ]
 
 
@@ -121,6 +122,44 @@ def test_utf16_version_file_is_unreadable_not_a_crash(builder, tmp_path):
     result = builder.compile(tmp_path)
     assert result.returncode == 1
     assert " !     Error: Unable to read .python-version: it is not UTF-8 text." in result.stderr
+
+
+def test_a_binary_runtime_txt_is_shown_an_example_runtime_txt_accepts(builder, tmp_path):
+    apps.django_app(tmp_path, python_version=None)
+    (tmp_path / "runtime.txt").write_bytes(b"\xff\xfe\x00\x01")
+    result = builder.compile(tmp_path)
+    assert result.returncode == 1
+    assert " !     Error: Unable to read runtime.txt: it is not UTF-8 text." in result.stderr
+    assert " !       $ echo python-3.13 > runtime.txt\n" in result.stderr
+
+
+@pytest.mark.parametrize("name", [".python-version", "runtime.txt"])
+def test_a_version_file_that_is_a_folder_is_an_error_not_an_unpinned_build(builder, tmp_path, name):
+    apps.django_app(tmp_path, python_version=None)
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "3.12").write_text("")
+    result = builder.compile(tmp_path)
+    assert result.returncode == 1
+    assert f" !     Error: {name} is a folder, not a file.\n" in result.stderr
+    assert "No Python version was specified" not in result.log
+
+
+# A 10 MB version file: what the log quotes of it stays a few lines long.
+LONG_VERSION_FILES = [
+    ("3" * 10_000_000 + "\n", f"Line 1 of .python-version is '{'3' * 200}...', which is not a Python version."),
+    ("3.12\n" * 2_000_000, " !       line 5: 3.12\n !       ... and 1999995 more\n"),
+    ("3." + "1" * 5000 + "\n", f"Line 1 of .python-version is '3.{'1' * 198}...', which is not a Python version."),
+]
+
+
+@pytest.mark.parametrize("content,shown", LONG_VERSION_FILES, ids=["one long line", "many lines", "long number"])
+def test_a_huge_version_file_is_quoted_in_part(builder, tmp_path, content, shown):
+    apps.django_app(tmp_path, python_version=None)
+    (tmp_path / ".python-version").write_text(content)
+    result = builder.compile(tmp_path)
+    assert result.returncode == 1
+    assert shown in result.stderr
+    assert len(result.log) < 2000
 
 
 def test_minor_without_any_interpreter_lists_what_can_be_used(builder, tmp_path):
@@ -159,3 +198,12 @@ def test_requires_python_that_nothing_here_matches_lists_what_can_be_used(builde
     assert "-----> Downloading Python 3.14 with uv" in result.stdout
     assert " !     Error: No available Python version matches requires-python in pyproject.toml." in result.stderr
     assert " !     Available on this build machine: 3." in result.stderr
+
+
+def test_a_huge_number_in_requires_python_is_an_invalid_specifier(builder, tmp_path):
+    specifier = ">=3." + "1" * 5000
+    apps.write(tmp_path, {"app.py": "", "pyproject.toml": apps.pyproject(["six"], requires_python=specifier)})
+    result = builder.compile(tmp_path)
+    assert result.returncode == 1
+    assert " !     Error: Invalid requires-python in pyproject.toml.\n" in result.stderr
+    assert f" !     '{specifier[:200]}...' is not a version specifier." in result.stderr

@@ -1,11 +1,14 @@
 """The TOML reader build hosts without tomllib (Python 3.9, 3.10) use: it reads what the
 standard library's reader reads, and refuses what it refuses."""
 
+import os
 import tomllib
 
 import pytest
 
 from buildpack import toml
+from tests import apps
+from tests.conftest import pyenv_versions
 
 DOCUMENTS = {
     "pyproject": '''\
@@ -98,3 +101,23 @@ def test_refuses_what_tomllib_refuses(text):
         tomllib.loads(text)
     with pytest.raises(ValueError):
         toml._Reader(text).document()
+
+
+# tomllib gives up at a few hundred levels, the fallback reader (one call per level) at 1000.
+@pytest.mark.parametrize("host_python,depth", [(None, 500), ("3.10", 5000)], ids=["tomllib", "fallback reader"])
+def test_deeply_nested_arrays_are_a_clear_error(builder, tmp_path, host_python, depth):
+    """Both readers recurse once per level: a deep enough file must not end the build as a bug."""
+    env = {}
+    if host_python:
+        found = pyenv_versions(host_python)
+        if not found:
+            pytest.skip(f"no Python {host_python} (a python3 without tomllib) under pyenv")
+        env["PATH"] = f"{found[-1]}/bin:{os.environ['PATH']}"
+    nested = "[" * depth + "]" * depth
+    apps.plain_app(tmp_path, {"pyproject.toml": f'[project]\nname = "x"\nx = {nested}\n'})
+    result = builder.compile(tmp_path, env=env)
+    assert result.returncode == 1
+    assert " !     Error: Unable to parse pyproject.toml.\n" in result.stderr
+    assert (" !     pyproject.toml is not valid TOML: arrays or inline tables are nested too deeply "
+            "(within each other).\n") in result.stderr
+    assert "Internal error" not in result.log

@@ -38,6 +38,33 @@ def test_malformed_procfile_is_a_line_numbered_error(app, procfile, line, messag
     assert result.stdout == ""
 
 
+# A MiB of one letter, or of spaces (which took the parser time quadratic in their number).
+@pytest.mark.parametrize("command, middle", [
+    (["start"], "x" * (1 << 20)), (["run", "web"], "x" * (1 << 20)), (["start"], "a" + " " * (1 << 20) + "b")],
+    ids=["start", "run", "spaces"])
+def test_a_command_longer_than_linux_takes_for_one_argument_is_a_procfile_error(app, command, middle):
+    root = app({"Procfile": f"web: echo {middle}\n"})
+
+    result = runtime(*command, cwd=root)
+
+    assert result.returncode == 1
+    assert (f"Procfile:1: the command of `web` is {5 + len(middle)} bytes long: Linux takes no "
+            "argument of 131072 bytes (128 KiB) or more: move it into a script (for example "
+            "bin/web.sh) and run that") in result.stderr
+    assert "environment" not in result.stdout + result.stderr
+    assert len(result.stdout + result.stderr) < 2000
+
+
+def test_a_long_bad_line_is_quoted_in_part(app):
+    root = app({"Procfile": "x" * 100_000 + "\n"})
+
+    result = runtime("start", cwd=root)
+
+    assert result.returncode == 1
+    assert f"Procfile:1: expected `name: command`, found `{'x' * 200}...`: write" in result.stderr
+    assert len(result.stderr) < 2000
+
+
 def test_empty_procfile_is_an_error(app):
     root = app({"Procfile": "# nothing yet\n\n"})
 
