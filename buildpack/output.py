@@ -30,8 +30,8 @@ class BuildError(Exception):
 
 def hide(values):
     """Mask these values wherever they would appear in the log from now on."""
-    _secrets.extend(v for v in values if v and len(v) >= 4)
-    _secrets.sort(key=len, reverse=True)
+    # Each value once, longest first: a secret that contains another is masked whole.
+    _secrets[:] = sorted({*_secrets, *(v for v in values if v and len(v) >= 4)}, key=len, reverse=True)
 
 
 def redact(text):

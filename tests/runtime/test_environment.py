@@ -206,7 +206,7 @@ def test_config_shows_each_value_with_its_source_and_masks_secrets(app):
     assert lines["PYTHONUNBUFFERED"] == "PYTHONUNBUFFERED=1".ljust(48) + " # default"
     assert lines["PORT"] == "PORT=5000".ljust(48) + " # runtime (show.1)"
     assert lines["SECRET_KEY"] == "SECRET_KEY='****'".ljust(48) + " # .env:3"
-    assert lines["DATABASE_URL"] == ("DATABASE_URL='postgres://user:****@db/app'".ljust(48)
+    assert lines["DATABASE_URL"] == ("DATABASE_URL='postgres://****:****@db/app'".ljust(48)
                                      + " # .env:4")
     assert "hunter2" not in result.stdout and "abc123" not in result.stdout
 
@@ -276,3 +276,22 @@ def test_an_env_file_that_is_not_utf8_is_an_error(app):
     assert result.returncode == 1
     assert result.stderr == ("runtime: error: .env is not UTF-8 text (byte 0xe9 at offset 5): save "
                              "it as UTF-8\n")
+
+
+def test_config_masks_every_credential_of_a_url(app):
+    root = app({"Procfile": "web: echo never\n",
+                ".env": "PIP_EXTRA_INDEX_URL=https://user-tok-9f8e7d@pypi.example/simple/\n"
+                        "FURY=https://fury-tok-1a2b3c:@pypi.fury.io/me/\n"
+                        "DATABASE_URL=postgres://db-user:db-pass@db/app\n"
+                        "TWO='https://first-tok-1@a/ https://second-tok-2@b/'\n"})
+
+    result = runtime("config", cwd=root, env=clean_env())
+
+    assert result.returncode == 0, result.stderr
+    lines = {line.split("=")[0]: line.split(" # ")[0].rstrip() for line in result.stdout.splitlines()}
+    assert lines["PIP_EXTRA_INDEX_URL"] == "PIP_EXTRA_INDEX_URL='https://****@pypi.example/simple/'"
+    assert lines["FURY"] == "FURY='https://****:@pypi.fury.io/me/'"
+    assert lines["DATABASE_URL"] == "DATABASE_URL='postgres://****:****@db/app'"
+    assert lines["TWO"] == "TWO='https://****@a/ https://****@b/'"
+    for secret in ("user-tok-9f8e7d", "fury-tok-1a2b3c", "db-user", "db-pass", "first-tok", "second-tok"):
+        assert secret not in result.stdout
