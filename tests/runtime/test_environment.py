@@ -55,6 +55,38 @@ def test_dotenv_values_reach_processes_exactly(app):
     assert shown(result) == DOTENV_EXPECTED
 
 
+INTERPOLATED = """\
+A=one
+B=${A}-two
+A=redefined
+C=${A}|${B}|${FROM_ENV}|${MISSING:-default}|${BARE}|${LATER}
+BARE
+LATER=later
+SINGLE='${A} single'
+DOUBLE="${A} double"
+SET=${A:-unused}
+REAL=${FROM_ENV:-unused}
+PLAIN=$A
+"""
+INTERPOLATED_EXPECTED = {
+    "A": "redefined", "B": "one-two", "C": "redefined|one-two|real|default||", "LATER": "later",
+    "SINGLE": "redefined single", "DOUBLE": "redefined double", "SET": "redefined", "REAL": "real",
+    "PLAIN": "$A",
+}
+
+
+def test_dotenv_references_resolve_as_python_dotenv_resolves_them(app):
+    """Each ${NAME} takes the value set on an earlier line, else runtime's own environment, else
+    its default."""
+    root = app({"Procfile": f"show: {{python}} show.py {' '.join(INTERPOLATED_EXPECTED)}\n",
+                "show.py": SHOW, ".env": INTERPOLATED})
+
+    result = runtime("start", cwd=root, env=clean_env(FROM_ENV="real"))
+
+    assert result.returncode == 0, result.stderr
+    assert shown(result) == INTERPOLATED_EXPECTED
+
+
 def test_honcho_loses_the_dotenv_lines_runtime_keeps(app):
     root = app({"Procfile": "show: {python} show.py EXPORTED EMPTY\n", "show.py": SHOW,
                 ".env": "export EXPORTED=exported value\nEMPTY=\n"})
@@ -295,3 +327,63 @@ def test_config_masks_every_credential_of_a_url(app):
     assert lines["TWO"] == "TWO='https://****@a/ https://****@b/'"
     for secret in ("user-tok-9f8e7d", "fury-tok-1a2b3c", "db-user", "db-pass", "first-tok", "second-tok"):
         assert secret not in result.stdout
+
+
+@pytest.mark.parametrize("statement, shown", [("'A=B'=1", "'A=B'"), ("A\0B=1", "'A\\x00B'")])
+def test_a_dotenv_name_no_environment_can_hold_is_an_error_naming_its_line(app, statement, shown):
+    root = app({"Procfile": "web: echo never\n", ".env": f"OK=1\n{statement}\n"})
+
+    for command in ("start", "run", "config"):
+        result = runtime(command, *(["true"] if command == "run" else []), cwd=root)
+
+        assert result.returncode == 1
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"runtime: error: .env:2: the name {shown} cannot be given to an environment variable, "
+            "since it contains `=` or a NUL byte: use letters, digits and `_`\n")
+
+
+def test_a_long_bad_dotenv_line_is_quoted_in_part_and_secrets_are_masked(app):
+    root = app({"Procfile": "web: echo never\n",
+                ".env": f"API_TOKEN=\"tok-abc-123\nNOT {'x' * 300}\nURL='https://user-tok-987@host\n"})
+
+    result = runtime("start", cwd=root)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "runtime: error: the env file .env is invalid:\n"
+        "  .env:1: cannot parse `API_TOKEN=****`\n"
+        f"  .env:2: cannot parse `NOT {'x' * 196}...`\n"
+        "  .env:3: cannot parse `URL='https://****@host`\n"
+        "Write each variable as NAME=value; quote values that contain spaces or `#` "
+        "(NAME=\"a value\"), and close every quote.\n")
+
+
+def test_a_bare_name_after_its_assignment_leaves_the_value(app):
+    root = app({"Procfile": "show: {python} show.py A\n", "show.py": SHOW, ".env": "A=1\nA\n"})
+
+    result = runtime("start", cwd=root)
+
+    assert result.returncode == 0, result.stderr
+    assert shown(result) == {"A": "1"}
+
+
+def test_a_dotenv_folder_is_an_error_about_the_folder(app):
+    root = app({"Procfile": "web: echo never\n", ".env/README": "not an env file\n"})
+
+    result = runtime("start", cwd=root)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "runtime: error: .env is a folder, not a file of NAME=value lines: rename or remove it, "
+        "or name an env file with -e FILE\n")
+
+
+def test_a_folder_named_with_e_is_an_error_about_the_folder(app):
+    root = app({"Procfile": "web: echo never\n", "envs/README": "not an env file\n"})
+
+    result = runtime("start", "-e", "envs", cwd=root)
+
+    assert result.returncode == 1
+    assert result.stderr == ("runtime: error: env file envs is a folder, not a file of NAME=value "
+                             "lines: give -e a file, or drop the -e option that names it\n")
