@@ -17,12 +17,14 @@ Layers, lowest first (a later layer wins):
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import ChainMap
 from dataclasses import dataclass, field
 
-from dotenv.parser import parse_stream
+from dotenv.parser import Error as ParseError
+from dotenv.parser import Reader, parse_binding
 from dotenv.variables import parse_variables
 
 from buildpack import config_vars
@@ -34,6 +36,7 @@ DEFAULTS = {"PYTHONUNBUFFERED": "1"}
 LOCAL_DEFAULTS = {"SECURE_SSL_REDIRECT": "False"}
 ENV_NAME = config_vars.NAME  # what shells, systemd and supervisord accept
 ENV_PY_TIMEOUT = 30
+NEWLINE = re.compile(r"\r\n|\n|\r")  # a line break, as python-dotenv counts lines
 PROFILE_D_TIMEOUT = 30
 
 # Run by a separate interpreter in the app root: stdout is kept for the report, anything env.py
@@ -106,6 +109,24 @@ class EnvFile:
         return f"{self.path}:{self.lines[name]}"
 
 
+class StatementReader(Reader):
+    """python-dotenv's Reader, counting the lines of each statement once: its own counts the
+    newlines of every token it reads, which is most of the time it takes to parse a long file.
+    No token of a statement ends between a CR and its LF, so the counts are the same."""
+
+    def read_regex(self, regex):
+        match = regex.match(self.string, self.position.chars)
+        if match is None:
+            raise ParseError("read_regex: Pattern not found")
+        self.position.chars = match.end()
+        return match.groups()
+
+    def set_mark(self):
+        self.position.line = self.mark.line + len(NEWLINE.findall(self.string, self.mark.chars,
+                                                                  self.position.chars))
+        super().set_mark()
+
+
 def shown_statement(text):
     """A statement that does not parse, as a message may quote it: its value masked like
     `runtime config` masks values, and at most its first QUOTE_LIMIT characters."""
@@ -132,7 +153,9 @@ def read_env_file(path):
     # bare `NAME`), else os.environ's, else the default.
     values, latest = {}, {}
     known = ChainMap(latest, os.environ)
-    for binding in parse_stream(io.StringIO(text)):
+    reader = StatementReader(io.StringIO(text))
+    while reader.has_next():
+        binding = parse_binding(reader)
         statement = binding.original.string
         # A statement's text can start with the blank lines before it: count from its first word.
         blank_lines = statement[:len(statement) - len(statement.lstrip())].count("\n")
