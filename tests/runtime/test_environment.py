@@ -387,3 +387,13 @@ def test_a_folder_named_with_e_is_an_error_about_the_folder(app):
     assert result.returncode == 1
     assert result.stderr == ("runtime: error: env file envs is a folder, not a file of NAME=value "
                              "lines: give -e a file, or drop the -e option that names it\n")
+
+
+def test_dotenv_line_numbers_count_multiline_values_comments_and_crlf(app):
+    root = app({"Procfile": "web: echo never\n",
+                ".env": 'A=1\r\nMULTI="x\ny"\n\n# comment\n  B=2\nNOT VALID\nC=1\nC=2\n'})
+
+    start, check = runtime("start", cwd=root), runtime("check", cwd=root)
+
+    assert "  .env:7: cannot parse `NOT VALID`\n" in start.stderr
+    assert "WARN  .env:9: C is set again (first on line 8); the last value wins\n" in check.stdout
