@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from buildpack import messages
-from buildpack.output import BuildError
+from buildpack.output import MASK, BuildError
 
 DENYLIST = frozenset({
     "PATH", "GIT_DIR", "CPATH", "CPPATH", "LD_PRELOAD", "LIBRARY_PATH", "LD_LIBRARY_PATH",
@@ -54,7 +54,6 @@ SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|PRIVATE|CREDE
 # the next "://", so no stretch of text is scanned from more than one start.
 URL_CREDENTIALS = re.compile(r"(?<![\w+.-])(?P<scheme>\w[\w+.-]*://)(?P<user>[^/:@\s]*)"
                              r"(?::(?P<password>(?:(?!://)[^@\s])*))?@")
-MASK = "****"
 
 
 def path_in_app(app_dir, config, name):
@@ -91,6 +90,6 @@ def secret_values(config):
     credentials of URLs."""
     found = {value for name, value in config.items() if looks_secret(name)}
     for value in config.values():
-        for match in URL_CREDENTIALS.finditer(value):
-            found.update(part for part in (match["user"], match["password"]) if part)
+        for _, user, password in URL_CREDENTIALS.findall(value):
+            found.update(part for part in (user, password) if part)
     return found

@@ -36,8 +36,8 @@ DEFAULTS = {"PYTHONUNBUFFERED": "1"}
 LOCAL_DEFAULTS = {"SECURE_SSL_REDIRECT": "False"}
 ENV_NAME = config_vars.NAME  # what shells, systemd and supervisord accept
 ENV_PY_TIMEOUT = 30
-NEWLINE = re.compile(r"\r\n|\n|\r")  # a line break, as python-dotenv counts lines
 PROFILE_D_TIMEOUT = 30
+NEWLINE = re.compile(r"\r\n|\n|\r")  # a line break, as python-dotenv counts lines
 
 # Run by a separate interpreter in the app root: stdout is kept for the report, anything env.py
 # prints goes to stderr.
@@ -131,7 +131,7 @@ def shown_statement(text):
     """A statement that does not parse, as a message may quote it: its value masked like
     `runtime config` masks values, and at most its first QUOTE_LIMIT characters."""
     before, equals, value = text.partition("=")
-    name = before.strip().removeprefix("export").strip()
+    name = (before.split() or [""])[-1]  # the word before `=`, after any `export`
     return excerpt(config_vars.mask("", before) + equals + config_vars.mask(name, value))
 
 
@@ -191,7 +191,8 @@ def env_file_problem(path, required):
     if not os.path.exists(path):
         return (f"env file {path} does not exist or is not a file",
                 "create it, or drop the -e option that names it")
-    what = f"{path} is {'a folder' if os.path.isdir(path) else 'a special file'}, not a file of NAME=value lines"
+    kind = "a folder" if os.path.isdir(path) else "a special file"
+    what = f"{path} is {kind}, not a file of NAME=value lines"
     if required:
         return f"env file {what}", "give -e a file, or drop the -e option that names it"
     return what, "rename or remove it, or name an env file with -e FILE"
