@@ -36,7 +36,7 @@ TARGETS = [
     ("build", r": one-requirement rebuild$", "ratio <= 0.3", lambda ours, ratio: ratio <= 0.3),
     ("static", r"^static step of a warm rebuild", "ratio <= 0.15", lambda ours, ratio: ratio <= 0.15),
     ("static", r"^whole warm rebuild", "ratio <= 0.15", lambda ours, ratio: ratio <= 0.15),
-    ("inputs", r": added ", "ours < 1 s", lambda ours, ratio: ours < 1),
+    ("inputs", r": added to ", "ours < 1 s", lambda ours, ratio: ours < 1),
     ("runtime", r"^output:", "ratio >= 10", lambda ours, ratio: ratio >= 10),
     ("runtime", r"^memory:", "bounded", None),
     ("runtime", r"^stop:", "ours <= 1 s", lambda ours, ratio: ours <= 1),
