@@ -76,3 +76,22 @@ def test_env_py_overriding_a_real_value_is_a_warning(app):
     assert result.returncode == 0
     assert ("WARN  env.py replaces HOME, which is already set, so the platform's value would be "
             "overridden too\n      fix: use os.environ.setdefault('HOME', ...)\n") in result.stdout
+
+
+def test_a_dotenv_folder_and_a_name_no_environment_holds_fail(app):
+    folder = app({"Procfile": "web: gunicorn mysite.wsgi\n", ".env/README": "not an env file\n"})
+
+    result = runtime("check", cwd=folder)
+
+    assert result.returncode == 1
+    assert ("FAIL  .env is a folder, not a file of NAME=value lines\n"
+            "      fix: rename or remove it, or name an env file with -e FILE\n") in result.stdout
+
+    (folder / ".env/README").unlink()
+    (folder / ".env").rmdir()
+    (folder / ".env").write_text("'A=B'=1\n")
+    result = runtime("check", cwd=folder)
+
+    assert result.returncode == 1
+    assert ("FAIL  .env:1: A=B is not a valid variable name for a shell, systemd or supervisord\n"
+            "      fix: use letters, digits and `_` only\n") in result.stdout
