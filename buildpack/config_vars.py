@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from buildpack import messages
-from buildpack.output import BuildError
+from buildpack.output import MASK, BuildError
 
 DENYLIST = frozenset({
     "PATH", "GIT_DIR", "CPATH", "CPPATH", "LD_PRELOAD", "LIBRARY_PATH", "LD_LIBRARY_PATH",
@@ -77,8 +77,12 @@ def enabled(config, name):
 
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|PRIVATE|CREDENTIAL|"
                          r"(^|_)AUTH|KEY|SALT|SIGNATURE", re.IGNORECASE)
-URL_PASSWORD = re.compile(r"(?P<head>\w[\w+.-]*://[^/:@\s]*:)(?P<password>[^@\s]+)(?=@)")
-MASK = "****"
+# The credentials of a URL, scheme://user:password@host: each part is secret, since a token is
+# often the user name (https://TOKEN@host/, Gemfury's https://TOKEN:@host/). Linear in the text:
+# a scheme is tried only where a run of scheme characters starts, and a password stops before
+# the next "://", so no stretch of text is scanned from more than one start.
+URL_CREDENTIALS = re.compile(r"(?<![\w+.-])(?P<scheme>\w[\w+.-]*://)(?P<user>[^/:@\s]*)"
+                             r"(?::(?P<password>(?:(?!://)[^@\s])*))?@")
 
 
 def path_in_app(app_dir, config, name):
@@ -97,14 +101,24 @@ def looks_secret(name):
     return bool(SECRET_NAME.search(name))
 
 
+def _masked_credentials(match):
+    user, password = match["user"], match["password"]
+    return (match["scheme"] + (MASK if user else "")
+            + ("" if password is None else ":" + (MASK if password else "")) + "@")
+
+
 def mask(name, value):
-    """`value` as it may be shown: hidden when `name` looks secret, URL passwords hidden always."""
+    """`value` as it may be shown: hidden when `name` looks secret, URL credentials hidden always."""
     if value and looks_secret(name):
         return MASK
-    return URL_PASSWORD.sub(lambda match: match["head"] + MASK, value)
+    return URL_CREDENTIALS.sub(_masked_credentials, value)
 
 
 def secret_values(config):
-    """What must never reach a log: secret-looking config vars, and passwords in URLs."""
-    found = [value for name, value in config.items() if looks_secret(name)]
-    return found + [match["password"] for value in config.values() for match in URL_PASSWORD.finditer(value)]
+    """What must never reach a log: secret-looking config vars, and every part of the
+    credentials of URLs."""
+    found = {value for name, value in config.items() if looks_secret(name)}
+    for value in config.values():
+        for _, user, password in URL_CREDENTIALS.findall(value):
+            found.update(part for part in (user, password) if part)
+    return found

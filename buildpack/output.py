@@ -6,6 +6,7 @@ line prefixed ` !     `. The text itself lives in `messages.py`.
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,8 +21,11 @@ BANG = " !     "
 _COLOURS = {"warning": "\033[1;33m", "error": "\033[1;31m", "note": "\033[1;34m"}
 _RESET = "\033[0m"
 
-# Values that must never reach the log (tokens in config vars); replaced by "****".
-_secrets = []
+MASK = "****"  # what the log shows in place of a secret
+
+# Values that must never reach the log (tokens in config vars), as {length: (the values, a
+# pattern matching their first characters)}.
+_secrets = {}
 
 
 class BuildError(Exception):
@@ -34,14 +38,34 @@ class BuildError(Exception):
 
 def hide(values):
     """Mask these values wherever they would appear in the log from now on."""
-    _secrets.extend(v for v in values if v and len(v) >= 4)
-    _secrets.sort(key=len, reverse=True)
+    added = {}
+    for value in values:
+        if value and len(value) >= 4:
+            added.setdefault(len(value), set()).add(value)
+    for length, new in added.items():
+        same = _secrets.get(length, (set(),))[0] | new
+        _secrets[length] = same, re.compile(f"[{re.escape(''.join({v[0] for v in same}))}]")
 
 
 def redact(text):
-    for secret in _secrets:
-        text = text.replace(secret, "****")
-    return text
+    """`text` with each stretch that hidden values cover shown as MASK. One pass over the text
+    per distinct length of the hidden values (values of one kind share their length), looking
+    only where one of them could start, however many values there are: a loop over the values
+    made a config var holding many URL tokens cost seconds per log line."""
+    hits = sorted((match.start(), match.start() + length)
+                  for length, (values, starts) in _secrets.items() for match in starts.finditer(text)
+                  if text[match.start():match.start() + length] in values)
+    stretches = []
+    for start, end in hits:
+        if stretches and start <= stretches[-1][1]:  # overlapping or adjacent: one stretch
+            stretches[-1][1] = max(stretches[-1][1], end)
+        else:
+            stretches.append([start, end])
+    parts, shown_from = [], 0
+    for start, end in stretches:
+        parts += [text[shown_from:start], MASK]
+        shown_from = end
+    return "".join(parts) + text[shown_from:]
 
 
 def _write(stream, text):

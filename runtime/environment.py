@@ -17,13 +17,16 @@ Layers, lowest first (a later layer wins):
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
+from collections import ChainMap
 from dataclasses import dataclass, field
 
-from dotenv import dotenv_values
-from dotenv.parser import parse_stream
+from dotenv.parser import Error as ParseError
+from dotenv.parser import Reader, parse_binding
+from dotenv.variables import parse_variables
 
 from buildpack import config_vars
 from buildpack.messages import excerpt
@@ -37,6 +40,7 @@ LOCAL_DEFAULTS = {"SECURE_SSL_REDIRECT": "False"}
 ENV_NAME = config_vars.NAME  # what shells, systemd and supervisord accept
 ENV_PY_TIMEOUT = 30
 PROFILE_D_TIMEOUT = 30
+NEWLINE = re.compile(r"\r\n|\n|\r")  # a line break, as python-dotenv counts lines
 
 # Run by a separate interpreter in the app root: stdout is kept for the report, anything env.py
 # prints goes to stderr.
@@ -100,12 +104,38 @@ class EnvFile:
     path: str
     lines: dict = field(default_factory=dict)  # name -> line of its last assignment
     values: dict = field(default_factory=dict)  # name -> value, once every statement parses
-    errors: list = field(default_factory=list)  # (line, text) of statements that do not parse
+    errors: list = field(default_factory=list)  # (line, shown_statement) of those that do not parse
     bare: list = field(default_factory=list)  # (line, name) of `NAME` lines without `=`
     duplicates: list = field(default_factory=list)  # (line, name, first line)
 
     def source(self, name):
         return f"{self.path}:{self.lines[name]}"
+
+
+class StatementReader(Reader):
+    """python-dotenv's Reader, counting the lines of each statement once: its own counts the
+    newlines of every token it reads, which is most of the time it takes to parse a long file.
+    No token of a statement ends between a CR and its LF, so the counts are the same."""
+
+    def read_regex(self, regex):
+        match = regex.match(self.string, self.position.chars)
+        if match is None:
+            raise ParseError("read_regex: Pattern not found")
+        self.position.chars = match.end()
+        return match.groups()
+
+    def set_mark(self):
+        self.position.line = self.mark.line + len(NEWLINE.findall(self.string, self.mark.chars,
+                                                                  self.position.chars))
+        super().set_mark()
+
+
+def shown_statement(text):
+    """A statement that does not parse, as a message may quote it: its value masked like
+    `runtime config` masks values, and as messages quote a bad value (`excerpt`)."""
+    before, equals, value = text.partition("=")
+    name = (before.split() or [""])[-1]  # the word before `=`, after any `export`
+    return excerpt(config_vars.mask("", before) + equals + config_vars.mask(name, value))
 
 
 def read_env_file(path):
@@ -120,25 +150,55 @@ def read_env_file(path):
         raise UserError(f"cannot read env file {path}: {exc.strerror}") from None
     env_file = EnvFile(path)
     lines = env_file.lines
-    for binding in parse_stream(io.StringIO(text)):
+    # python-dotenv's dotenv_values copies every earlier value (and os.environ) to resolve the
+    # next one, which is quadratic in the file's length. Resolving here against one growing
+    # mapping gives its values: ${NAME} is the value of NAME's latest line so far ("" after a
+    # bare `NAME`), else os.environ's, else the default.
+    values, latest = {}, {}
+    known = ChainMap(latest, os.environ)
+    reader = StatementReader(io.StringIO(text))
+    while reader.has_next():
+        binding = parse_binding(reader)
         statement = binding.original.string
         # A statement's text can start with the blank lines before it: count from its first word.
         blank_lines = statement[:len(statement) - len(statement.lstrip())].count("\n")
         line = binding.original.line + blank_lines
         if binding.error:
-            env_file.errors.append((line, statement.strip()))
+            env_file.errors.append((line, shown_statement(statement.strip())))
         elif binding.key is None:  # a comment or blank line
             continue
-        elif binding.value is None:
+        elif binding.value is None:  # ignored, as python-dotenv ignores it when it loads a file
             env_file.bare.append((line, binding.key))
+            latest[binding.key] = None
         else:
             if binding.key in lines:
                 env_file.duplicates.append((line, binding.key, lines[binding.key]))
             lines[binding.key] = line
-    if not env_file.errors:  # python-dotenv would log its own, line-less, message for each error
-        resolved = dotenv_values(stream=io.StringIO(text), interpolate=True)
-        env_file.values = {name: resolved[name] for name in lines}
+            values[binding.key] = latest[binding.key] = "".join(
+                atom.resolve(known) for atom in parse_variables(binding.value))
+    if not env_file.errors:
+        env_file.values = values
     return env_file
+
+
+def holdable(name):
+    """Whether a process environment can hold a variable of this name."""
+    return "=" not in name and "\0" not in name
+
+
+def env_file_problem(path, required):
+    """(what is wrong, how to fix it) when `path` cannot be read as an env file, else None. An
+    optional file (the default .env) may be missing; a `required` one was named with -e."""
+    if os.path.isfile(path) or not (required or os.path.exists(path)):
+        return None
+    if not os.path.exists(path):
+        return (f"env file {path} does not exist or is not a file",
+                "create it, or drop the -e option that names it")
+    kind = "a folder" if os.path.isdir(path) else "a special file"
+    what = f"{path} is {kind}, not a file of NAME=value lines"
+    if required:
+        return f"env file {what}", "give -e a file, or drop the -e option that names it"
+    return what, "rename or remove it, or name an env file with -e FILE"
 
 
 def load_env_file(path):
@@ -151,6 +211,10 @@ def load_env_file(path):
                         "Write each variable as NAME=value; quote values that contain spaces or "
                         "`#` (NAME=\"a value\"), and close every quote.")
     for name, value in env_file.values.items():
+        if not holdable(name):
+            raise UserError(f"{env_file.source(name)}: the name {excerpt(name)!r} cannot be given to "
+                            "an environment variable, since it contains `=` or a NUL byte: use "
+                            "letters, digits and `_`")
         if "\0" in value:
             raise UserError(f"{env_file.source(name)}: the value of {name} contains a NUL byte, "
                             "which no process environment can hold: remove it")
@@ -268,12 +332,11 @@ def load(app_dir, env_files, override=False, environ=None, source_scripts=True, 
 
     files = []
     for path, required in env_files:
-        if not os.path.exists(path) and not required:
-            continue
-        if not os.path.isfile(path):
-            raise UserError(f"env file {path} does not exist or is not a file: create it, or drop "
-                            "the -e option that names it")
-        files.append(load_env_file(path))
+        problem = env_file_problem(path, required)
+        if problem:
+            raise UserError("{}: {}".format(*problem))
+        if os.path.isfile(path):
+            files.append(load_env_file(path))
 
     def apply_files():
         for env_file in files:

@@ -2,6 +2,7 @@
 
 import os
 
+from buildpack.messages import excerpt
 from runtime import environment
 from runtime.checks import FAIL, PASS, WARN, Finding
 from runtime.errors import UserError
@@ -9,7 +10,10 @@ from runtime.errors import UserError
 
 def check(app):
     for path, required in app.env_files:
-        if os.path.exists(path) or required:
+        problem = environment.env_file_problem(path, required)
+        if problem:
+            yield Finding(FAIL, *problem)
+        elif os.path.isfile(path):
             yield from check_env_file(path)
     env_py = environment.app_path(app.root, "env.py")
     if os.path.isfile(env_py):
@@ -17,9 +21,6 @@ def check(app):
 
 
 def check_env_file(path):
-    if not os.path.isfile(path):
-        yield Finding(FAIL, f"env file {path} does not exist", "create it, or drop the -e option")
-        return
     try:
         env_file = environment.read_env_file(path)
     except UserError as exc:
@@ -35,8 +36,9 @@ def check_env_file(path):
     findings += [(line, Finding(WARN, f"{path}:{line}: {name} is set again (first on line "
                                 f"{first}); the last value wins", "keep one of the two lines"))
                  for line, name, first in env_file.duplicates]
-    findings += [(line, Finding(WARN, f"{path}:{line}: {name} is not a valid variable name for a "
-                                "shell, systemd or supervisord",
+    findings += [(line, Finding(WARN if environment.holdable(name) else FAIL,
+                                f"{path}:{line}: {excerpt(name)} is not a valid variable name for "
+                                "a shell, systemd or supervisord",
                                 "use letters, digits and `_` only"))
                  for name, line in env_file.lines.items() if not environment.ENV_NAME.match(name)]
     for _, finding in sorted(findings, key=lambda pair: pair[0]):

@@ -109,6 +109,26 @@ def test_pip_index_url_with_credentials_is_used_and_never_printed(builder, tmp_p
     assert slug_python(build_dir, "-c", "'import privatepkg'").returncode == 0
 
 
+def test_credentials_of_urls_in_config_vars_never_reach_the_log(builder, tmp_path):
+    """A token is often a URL's user name (https://TOKEN@host/, Gemfury's https://TOKEN:@host/):
+    every part of a URL's credentials is hidden, wherever the log would show it."""
+    tokens = [f"many-tok-{number:05d}" for number in range(2000)]
+    apps.plain_app(tmp_path, {"requirements.txt": "six\n",
+                              "bin/post_compile": "echo \"$EXTRA_INDEX $FURY $DB_URL\"\n"
+                                                  "echo \"$INDEX_URLS\"\n"})
+    result = builder.compile(tmp_path, config={
+        "EXTRA_INDEX": "https://user-tok-9f8e7d@127.0.0.1/simple/",
+        "FURY": "https://fury-tok-1a2b3c:@127.0.0.1/me/",
+        "DB_URL": "postgres://db-user-77:db-pass-88@127.0.0.1/app",
+        "INDEX_URLS": " ".join(f"https://{token}@127.0.0.1/simple/" for token in tokens)})
+    assert result.returncode == 0, result.log
+    assert ("       https://****@127.0.0.1/simple/ https://****:@127.0.0.1/me/ "
+            "postgres://****:****@127.0.0.1/app\n") in result.stdout
+    assert "       " + " ".join(["https://****@127.0.0.1/simple/"] * 2000) + "\n" in result.stdout
+    for secret in ("user-tok-9f8e7d", "fury-tok-1a2b3c", "db-user-77", "db-pass-88", *tokens):
+        assert secret not in result.log
+
+
 def test_a_hook_whose_interpreter_is_missing_fails_the_build_clearly(builder, tmp_path):
     apps.plain_app(tmp_path, {"requirements.txt": "six\n",
                               "bin/pre_compile": "#!/bin/sh\r\necho written on Windows\r\n"})

@@ -220,7 +220,8 @@ def test_debug_collectstatic_prints_the_environment_with_secrets_masked(builder,
 
     result = builder.compile(root, config={
         "DEBUG_COLLECTSTATIC": "1", "API_TOKEN": "tok-123456", "DATABASE_URL": "postgres://app:hunter2@db:5432/app",
-        "PLAIN_SETTING": "visible"})
+        "EXTRA_INDEX_URL": "https://user-tok-9f8e7d@pypi.example/simple/",
+        "FURY_URL": "https://fury-tok-1a2b3c:@pypi.fury.io/me/", "PLAIN_SETTING": "visible"})
 
     assert result.returncode == 1
     lines = result.stdout.splitlines()
@@ -228,10 +229,13 @@ def test_debug_collectstatic_prints_the_environment_with_secrets_masked(builder,
                         "values masked):")
     dump = lines[start + 1:]
     assert "         API_TOKEN=****" in dump
-    assert "         DATABASE_URL=postgres://app:****@db:5432/app" in dump
+    assert "         DATABASE_URL=postgres://****:****@db:5432/app" in dump
+    assert "         EXTRA_INDEX_URL=https://****@pypi.example/simple/" in dump
+    assert "         FURY_URL=https://****:@pypi.fury.io/me/" in dump
     assert "         DJANGO_SECRET_KEY=****" in dump and "         SECRET_KEY=****" in dump
     assert "         PLAIN_SETTING=visible" in dump
     assert "tok-123456" not in result.log and "hunter2" not in result.log
+    assert "user-tok-9f8e7d" not in result.log and "fury-tok-1a2b3c" not in result.log
 
 
 def test_static_settings_that_break_production_are_warned_with_the_fix(builder, tmp_path):

@@ -90,3 +90,22 @@ def test_env_py_leaving_processes_running_is_a_warning(app, reap):
             "      fix: only set variables in it (os.environ.setdefault(...)); start processes from "
             "the Procfile\n") in result.stdout
     assert [pid for pid in pids if not pid_gone(pid)] == []
+
+
+def test_a_dotenv_folder_and_a_name_no_environment_holds_fail(app):
+    folder = app({"Procfile": "web: gunicorn mysite.wsgi\n", ".env/README": "not an env file\n"})
+
+    result = runtime("check", cwd=folder)
+
+    assert result.returncode == 1
+    assert ("FAIL  .env is a folder, not a file of NAME=value lines\n"
+            "      fix: rename or remove it, or name an env file with -e FILE\n") in result.stdout
+
+    (folder / ".env/README").unlink()
+    (folder / ".env").rmdir()
+    (folder / ".env").write_text("'A=B'=1\n")
+    result = runtime("check", cwd=folder)
+
+    assert result.returncode == 1
+    assert ("FAIL  .env:1: A=B is not a valid variable name for a shell, systemd or supervisord\n"
+            "      fix: use letters, digits and `_` only\n") in result.stdout

@@ -56,6 +56,38 @@ def test_dotenv_values_reach_processes_exactly(app):
     assert shown(result) == DOTENV_EXPECTED
 
 
+INTERPOLATED = """\
+A=one
+B=${A}-two
+A=redefined
+C=${A}|${B}|${FROM_ENV}|${MISSING:-default}|${BARE}|${LATER}
+BARE
+LATER=later
+SINGLE='${A} single'
+DOUBLE="${A} double"
+SET=${A:-unused}
+REAL=${FROM_ENV:-unused}
+PLAIN=$A
+"""
+INTERPOLATED_EXPECTED = {
+    "A": "redefined", "B": "one-two", "C": "redefined|one-two|real|default||", "LATER": "later",
+    "SINGLE": "redefined single", "DOUBLE": "redefined double", "SET": "redefined", "REAL": "real",
+    "PLAIN": "$A",
+}
+
+
+def test_dotenv_references_resolve_as_python_dotenv_resolves_them(app):
+    """Each ${NAME} takes the value set on an earlier line, else runtime's own environment, else
+    its default."""
+    root = app({"Procfile": f"show: {{python}} show.py {' '.join(INTERPOLATED_EXPECTED)}\n",
+                "show.py": SHOW, ".env": INTERPOLATED})
+
+    result = runtime("start", cwd=root, env=clean_env(FROM_ENV="real"))
+
+    assert result.returncode == 0, result.stderr
+    assert shown(result) == INTERPOLATED_EXPECTED
+
+
 def test_honcho_loses_the_dotenv_lines_runtime_keeps(app):
     root = app({"Procfile": "show: {python} show.py EXPORTED EMPTY\n", "show.py": SHOW,
                 ".env": "export EXPORTED=exported value\nEMPTY=\n"})
@@ -226,7 +258,7 @@ def test_config_shows_each_value_with_its_source_and_masks_secrets(app):
     assert lines["PYTHONUNBUFFERED"] == "PYTHONUNBUFFERED=1".ljust(48) + " # default"
     assert lines["PORT"] == "PORT=5000".ljust(48) + " # runtime (show.1)"
     assert lines["SECRET_KEY"] == "SECRET_KEY='****'".ljust(48) + " # .env:3"
-    assert lines["DATABASE_URL"] == ("DATABASE_URL='postgres://user:****@db/app'".ljust(48)
+    assert lines["DATABASE_URL"] == ("DATABASE_URL='postgres://****:****@db/app'".ljust(48)
                                      + " # .env:4")
     assert "hunter2" not in result.stdout and "abc123" not in result.stdout
 
@@ -296,3 +328,92 @@ def test_an_env_file_that_is_not_utf8_is_an_error(app):
     assert result.returncode == 1
     assert result.stderr == ("runtime: error: .env is not UTF-8 text (byte 0xe9 at offset 5): save "
                              "it as UTF-8\n")
+
+
+def test_config_masks_every_credential_of_a_url(app):
+    root = app({"Procfile": "web: echo never\n",
+                ".env": "PIP_EXTRA_INDEX_URL=https://user-tok-9f8e7d@pypi.example/simple/\n"
+                        "FURY=https://fury-tok-1a2b3c:@pypi.fury.io/me/\n"
+                        "DATABASE_URL=postgres://db-user:db-pass@db/app\n"
+                        "TWO='https://first-tok-1@a/ https://second-tok-2@b/'\n"})
+
+    result = runtime("config", cwd=root, env=clean_env())
+
+    assert result.returncode == 0, result.stderr
+    lines = {line.split("=")[0]: line.split(" # ")[0].rstrip() for line in result.stdout.splitlines()}
+    assert lines["PIP_EXTRA_INDEX_URL"] == "PIP_EXTRA_INDEX_URL='https://****@pypi.example/simple/'"
+    assert lines["FURY"] == "FURY='https://****:@pypi.fury.io/me/'"
+    assert lines["DATABASE_URL"] == "DATABASE_URL='postgres://****:****@db/app'"
+    assert lines["TWO"] == "TWO='https://****@a/ https://****@b/'"
+    for secret in ("user-tok-9f8e7d", "fury-tok-1a2b3c", "db-user", "db-pass", "first-tok", "second-tok"):
+        assert secret not in result.stdout
+
+
+@pytest.mark.parametrize("statement, shown", [("'A=B'=1", "'A=B'"), ("A\0B=1", "'A\\x00B'")])
+def test_a_dotenv_name_no_environment_can_hold_is_an_error_naming_its_line(app, statement, shown):
+    root = app({"Procfile": "web: echo never\n", ".env": f"OK=1\n{statement}\n"})
+
+    for command in ("start", "run", "config"):
+        result = runtime(command, *(["true"] if command == "run" else []), cwd=root)
+
+        assert result.returncode == 1
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"runtime: error: .env:2: the name {shown} cannot be given to an environment variable, "
+            "since it contains `=` or a NUL byte: use letters, digits and `_`\n")
+
+
+def test_a_long_bad_dotenv_line_is_quoted_in_part_and_secrets_are_masked(app):
+    root = app({"Procfile": "web: echo never\n",
+                ".env": f"API_TOKEN=\"tok-abc-123\nNOT {'x' * 300}\nURL='https://user-tok-987@host\n"})
+
+    result = runtime("start", cwd=root)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "runtime: error: the env file .env is invalid:\n"
+        "  .env:1: cannot parse `API_TOKEN=****`\n"
+        f"  .env:2: cannot parse `NOT {'x' * 196}...`\n"
+        "  .env:3: cannot parse `URL='https://****@host`\n"
+        "Write each variable as NAME=value; quote values that contain spaces or `#` "
+        "(NAME=\"a value\"), and close every quote.\n")
+
+
+def test_a_bare_name_after_its_assignment_leaves_the_value(app):
+    root = app({"Procfile": "show: {python} show.py A\n", "show.py": SHOW, ".env": "A=1\nA\n"})
+
+    result = runtime("start", cwd=root)
+
+    assert result.returncode == 0, result.stderr
+    assert shown(result) == {"A": "1"}
+
+
+def test_a_dotenv_folder_is_an_error_about_the_folder(app):
+    root = app({"Procfile": "web: echo never\n", ".env/README": "not an env file\n"})
+
+    result = runtime("start", cwd=root)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "runtime: error: .env is a folder, not a file of NAME=value lines: rename or remove it, "
+        "or name an env file with -e FILE\n")
+
+
+def test_a_folder_named_with_e_is_an_error_about_the_folder(app):
+    root = app({"Procfile": "web: echo never\n", "envs/README": "not an env file\n"})
+
+    result = runtime("start", "-e", "envs", cwd=root)
+
+    assert result.returncode == 1
+    assert result.stderr == ("runtime: error: env file envs is a folder, not a file of NAME=value "
+                             "lines: give -e a file, or drop the -e option that names it\n")
+
+
+def test_dotenv_line_numbers_count_multiline_values_comments_and_crlf(app):
+    root = app({"Procfile": "web: echo never\n",
+                ".env": 'A=1\r\nMULTI="x\ny"\n\n# comment\n  B=2\nNOT VALID\nC=1\nC=2\n'})
+
+    start, check = runtime("start", cwd=root), runtime("check", cwd=root)
+
+    assert "  .env:7: cannot parse `NOT VALID`\n" in start.stderr
+    assert "WARN  .env:9: C is set again (first on line 8); the last value wins\n" in check.stdout
