@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from buildpack import (cache, config_vars, dependencies, django_build, django_project, hooks,
+from buildpack import (cache, config_vars, dependencies, django_build, django_project, files, hooks,
                        interpreters, manifests, messages, output, profile_d, python_install,
                        python_version, release, slug, tools)
 from buildpack.output import BuildError, detail, note, step, warning
@@ -119,7 +119,8 @@ def _saved_meanwhile(unit, folder, metadata, changed):
     """Save `folder` in the cache `unit`, when the install changed it, while the block's steps
     run: collectstatic spends its first half second on one core, which the copy's folder
     creation fills. The save ends before the build goes on, the block failing included, so
-    that a failure in the app's code keeps the cache."""
+    that a failure in the app's code keeps the cache. A full cache is only a warning: the
+    slug is complete without it."""
     if not changed:
         yield
         return
@@ -138,7 +139,9 @@ def _saved_meanwhile(unit, folder, metadata, changed):
         yield
     finally:
         saver.join()
-    if failures:
+    if failures and files.no_space(failures[0]):
+        warning(messages.cache_not_saved(unit.folder.parent))
+    elif failures:
         raise failures[0]
 
 

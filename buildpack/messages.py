@@ -398,6 +398,23 @@ def cache_reason(key, old, new):
     return f"{what} has changed from {old} to {new}"
 
 
+def cache_not_saved(cache_dir):
+    return Message(
+        f"The cache could not be saved: no space left on {cache_dir}; the next build starts over.",
+        "The app is built in full and this build succeeds. The next build installs Python and\n"
+        "the dependencies again (and runs collectstatic) unless the cache has more room: free\n"
+        "space on its filesystem, or give it a larger one.",
+    )
+
+
+def no_space_left(where):
+    return Message(
+        f"No space left on {where}.",
+        "The build stopped when that filesystem filled up. Free space on it, or give it a larger\n"
+        "one, and build again.",
+    )
+
+
 def hook_failed(name, status):
     return Message(
         f"Failed to run the bin/{name} script.",

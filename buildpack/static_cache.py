@@ -21,7 +21,8 @@ import json
 import os
 from pathlib import Path
 
-from buildpack import cache
+from buildpack import cache, files, messages
+from buildpack.output import warning
 
 FORMAT = 2  # bump when the metadata changes meaning
 
@@ -46,8 +47,10 @@ def reuse(ctx):
 
 def save(ctx, report):
     """Keep the output of a collectstatic run for the next build; returns why it can't be
-    kept, or None."""
+    kept, or None (after a warning when the cache is full)."""
     build_dir = ctx.build_dir
+    if not report:  # the inspector could not write it (a full disk)
+        return "the report of collectstatic's settings could not be read"
     if report.get("error"):
         return f"the settings could not be inspected ({report['error']})"
     output = report.get("static_output")
@@ -61,14 +64,19 @@ def save(ctx, report):
         return f"{outside[0]} is outside the app"
     if not output.is_dir():
         return f"collectstatic did not create {output}"
-    files = _recorded_files(ctx, report["read"], output, folders)
+    recorded = _recorded_files(ctx, report["read"], output, folders)
     relative = [str(folder.relative_to(build_dir)) for folder in folders]
     unit = cache.Unit(ctx.cache_dir, "static")
-    metadata = {"format": FORMAT, "output": str(output.relative_to(build_dir)), "files": files,
+    metadata = {"format": FORMAT, "output": str(output.relative_to(build_dir)), "files": recorded,
                 "folders": relative, "python": ctx.python_version, "config": _config_digest(ctx),
-                **_inputs(ctx, files, relative, _metadata(unit)),
+                **_inputs(ctx, recorded, relative, _metadata(unit)),
                 "facts": {name: value for name, value in report.items() if name != "read"}}
-    unit.save(output, metadata)
+    try:
+        unit.save(output, metadata)
+    except OSError as error:
+        if not files.no_space(error):
+            raise
+        warning(messages.cache_not_saved(ctx.cache_dir))
     return None
 
 
