@@ -12,12 +12,27 @@ would. A save that fails (a full disk) removes the unit and its partial copy: th
 starts over, in the room that frees.
 """
 
+import contextlib
+import errno
 import json
 import os
 import shutil
 from pathlib import Path
 
-from buildpack import files
+from buildpack import files, messages
+from buildpack.output import warning
+
+
+@contextlib.contextmanager
+def unless_full(cache_dir):
+    """Around a write to the cache: a full disk makes it a warning, not a failed build (the
+    slug is complete without the cache)."""
+    try:
+        yield
+    except OSError as error:
+        if not files.no_space(error):
+            raise
+        warning(messages.cache_not_saved(cache_dir))
 
 
 class Unit:
@@ -61,6 +76,7 @@ class Unit:
         shutil.rmtree(partial, ignore_errors=True)
         partial.parent.mkdir(parents=True, exist_ok=True)
         try:
+            _check_room(source, partial.parent)
             link_copy(source, partial)
             shutil.rmtree(self.folder, ignore_errors=True)
             os.rename(partial, self.folder)
@@ -69,6 +85,19 @@ class Unit:
             shutil.rmtree(partial, ignore_errors=True)
             self.discard()
             raise
+
+
+def _check_room(source, folder):
+    """Raise a full disk's error before a copy into `folder` that cannot fit, rather than
+    fill the disk while the build's other files there (its scratch folder, which collectstatic
+    writes to beside the save) need room. Hard links take none."""
+    if os.stat(source).st_dev == os.stat(folder).st_dev:
+        return
+    needed = sum(os.lstat(os.path.join(root, name)).st_blocks * 512
+                 for root, _, names in os.walk(source) for name in names)
+    disk = os.statvfs(folder)
+    if needed > disk.f_bavail * disk.f_frsize:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(folder))
 
 
 def link_copy(source, dest):

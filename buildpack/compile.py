@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from buildpack import (cache, config_vars, dependencies, django_build, django_project, files, hooks,
+from buildpack import (cache, config_vars, dependencies, django_build, django_project, hooks,
                        interpreters, manifests, messages, output, profile_d, python_install,
                        python_version, release, slug, tools)
 from buildpack.output import BuildError, detail, note, step, warning
@@ -139,10 +139,9 @@ def _saved_meanwhile(unit, folder, metadata, changed):
         yield
     finally:
         saver.join()
-    if failures and files.no_space(failures[0]):
-        warning(messages.cache_not_saved(unit.folder.parent))
-    elif failures:
-        raise failures[0]
+    if failures:
+        with cache.unless_full(unit.folder.parent):
+            raise failures[0]
 
 
 def _refuse_committed_environments(build_dir):

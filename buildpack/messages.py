@@ -401,9 +401,9 @@ def cache_reason(key, old, new):
 def cache_not_saved(cache_dir):
     return Message(
         f"The cache could not be saved: no space left on {cache_dir}; the next build starts over.",
-        "The app is built in full and this build succeeds. The next build installs Python and\n"
-        "the dependencies again (and runs collectstatic) unless the cache has more room: free\n"
-        "space on its filesystem, or give it a larger one.",
+        "The app is built in full and this build succeeds. What the cache could not keep, the\n"
+        "next build makes again (Python and the packages, or the static files), until the cache\n"
+        "has more room: free space on its filesystem, or give it a larger one.",
     )
 
 

@@ -21,8 +21,7 @@ import json
 import os
 from pathlib import Path
 
-from buildpack import cache, files, messages
-from buildpack.output import warning
+from buildpack import cache
 
 FORMAT = 2  # bump when the metadata changes meaning
 
@@ -64,19 +63,15 @@ def save(ctx, report):
         return f"{outside[0]} is outside the app"
     if not output.is_dir():
         return f"collectstatic did not create {output}"
-    recorded = _recorded_files(ctx, report["read"], output, folders)
+    files = _recorded_files(ctx, report["read"], output, folders)
     relative = [str(folder.relative_to(build_dir)) for folder in folders]
     unit = cache.Unit(ctx.cache_dir, "static")
-    metadata = {"format": FORMAT, "output": str(output.relative_to(build_dir)), "files": recorded,
+    metadata = {"format": FORMAT, "output": str(output.relative_to(build_dir)), "files": files,
                 "folders": relative, "python": ctx.python_version, "config": _config_digest(ctx),
-                **_inputs(ctx, recorded, relative, _metadata(unit)),
+                **_inputs(ctx, files, relative, _metadata(unit)),
                 "facts": {name: value for name, value in report.items() if name != "read"}}
-    try:
+    with cache.unless_full(ctx.cache_dir):
         unit.save(output, metadata)
-    except OSError as error:
-        if not files.no_space(error):
-            raise
-        warning(messages.cache_not_saved(ctx.cache_dir))
     return None
 
 
