@@ -23,6 +23,9 @@ from buildpack import files, messages
 from buildpack.output import warning
 
 
+_found_full = []  # the build's warning is shown once, however many writes find the disk full
+
+
 @contextlib.contextmanager
 def unless_full(cache_dir):
     """Around a write to the cache: a full disk makes it a warning, not a failed build (the
@@ -32,6 +35,12 @@ def unless_full(cache_dir):
     except OSError as error:
         if not files.no_space(error):
             raise
+        warn_full(cache_dir)
+
+
+def warn_full(cache_dir):
+    if not _found_full:
+        _found_full.append(cache_dir)
         warning(messages.cache_not_saved(cache_dir))
 
 

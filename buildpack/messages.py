@@ -273,7 +273,8 @@ def uv_unavailable():
 def falling_back_to_pip():
     return Message(
         "uv could not be downloaded from the package index; installing with pip instead.",
-        "Builds are faster with uv. Check that the build can reach the package index.",
+        "Builds are faster with uv. Check that the build can reach the package index (or, after\n"
+        "a warning that the cache is full, give the cache more room).",
     )
 
 
@@ -401,9 +402,9 @@ def cache_reason(key, old, new):
 def cache_not_saved(cache_dir):
     return Message(
         f"The cache could not be saved: no space left on {cache_dir}; the next build starts over.",
-        "The app is built in full and this build succeeds. What the cache could not keep, the\n"
-        "next build makes again (Python and the packages, or the static files), until the cache\n"
-        "has more room: free space on its filesystem, or give it a larger one.",
+        "The build goes on without it. What the cache could not keep (Python and the packages,\n"
+        "uv, the static files), the next build makes again until the cache has more room: free\n"
+        "space on its filesystem, or give it a larger one.",
     )
 
 

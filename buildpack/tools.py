@@ -8,8 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from buildpack import files, messages
-from buildpack.output import warning
+from buildpack import cache, files
 
 UV_VERSION = "0.13.9"
 
@@ -41,7 +40,7 @@ def uv(cache_dir, config):
         # An index that is down, refuses us or answers nonsense, or a full cache: pip instead.
         shutil.rmtree(partial, ignore_errors=True)
         if files.no_space(error):
-            warning(messages.cache_not_saved(cache_dir))
+            cache.warn_full(cache_dir)
         return None
     try:
         os.rename(partial, target.parent)

@@ -93,6 +93,7 @@ def test_a_cache_with_no_room_for_uv_builds_with_pip_and_leaves_no_partial_files
         result = builder.compile(app, cache=cache.name)
         assert result.returncode == 0, (attempt, result.log[-3000:])
         assert NO_SPACE_WARNING.format(cache) in result.stderr, attempt
+        assert result.stderr.count("Warning: The cache could not be saved") == 1, result.stderr
         assert "-----> Installing dependencies with pip from requirements.txt" in result.stdout
         assert_readable(result)
         assert_slug_works(result)
