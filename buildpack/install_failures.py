@@ -31,9 +31,10 @@ _CONFLICT_UV = re.compile(r"No solution found when resolving dependencies[^\n]*\
 def explain(log, installer, build_dir):
     """The Message for an install (or pip-compile) that failed with this output."""
     match = _NO_SPACE.search(log)
-    if match:
+    if match:  # the line names the file it could not write
         in_build = f"{build_dir}/" in match.group()
-        return messages.no_space_left(f"{build_dir}, the build folder" if in_build else "a disk the installer writes to")
+        return messages.no_space_left(f"{build_dir}, the build folder" if in_build
+                                      else "a disk the installer writes to")
     if _PG_CONFIG.search(log):
         return messages.install_failed_pg_config()
     if _COMPILER.search(log):

@@ -36,7 +36,7 @@ def main(argv=None):
         sys.exit(130)
     except Exception as exc:
         if files.no_space(exc) and step in ("compile", "test-compile"):
-            output.error(_no_space_left(exc.filename, *args[:2]))
+            output.error(_no_space_left(exc.filename2 or exc.filename, *args[:2]))
             sys.exit(1)
         # A bug of ours: say so in one line
         if _debugging(step, args):
@@ -48,7 +48,8 @@ def main(argv=None):
 
 def _no_space_left(path, build_dir, cache_dir):
     """The message for a write to `path` that found its filesystem full (the cache's own
-    writes are warnings where they happen: only one the build cannot do without ends here)."""
+    writes are warnings where they happen: only one the build cannot do without ends here).
+    A copy's error names its destination second."""
     if not path:  # a write to a file already open: its name is not known
         return messages.no_space_left("a disk the build writes to")
     for folder, role in ((build_dir, "the build folder"), (cache_dir, "the cache folder")):

@@ -85,8 +85,8 @@ def _link_or_copy(source, dest):
     except OSError:
         try:
             shutil.copy2(source, dest)
-        except OSError as error:  # named by the file it could not write
-            raise _Stopped(OSError(error.errno, error.strerror, str(dest))) from None
+        except OSError as error:
+            raise _Stopped(error) from None
 
 
 def _skip_unneeded(stdlib):

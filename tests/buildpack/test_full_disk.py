@@ -104,13 +104,17 @@ def test_a_cache_with_no_room_for_uv_builds_with_pip_and_leaves_no_partial_files
     assert "-----> Installing dependencies with pip from requirements.txt" in second.stdout
 
 
-@pytest.mark.parametrize("megabytes", [40, 100])
-def test_a_full_build_folder_is_one_error_naming_it(builder, small_volume, tmp_path, megabytes):
-    """40 MB fills up while Python is copied in, 100 MB while the packages are installed."""
+@pytest.mark.parametrize("megabytes,cached", [(40, False), (100, False), (100, True)],
+                         ids=["copying-python", "installing-packages", "restoring-the-cache"])
+def test_a_full_build_folder_is_one_error_naming_it(builder, small_volume, tmp_path, megabytes, cached):
+    """40 MB fills up while Python is copied in, 100 MB while the packages are installed or
+    the cached ones copied in (the cache is on another filesystem)."""
     app = apps.django_app(tmp_path / "app")
+    cache = builder.cache_dir(f"cache-for-a-full-build-{megabytes}-{cached}")
+    if cached:
+        assert builder.compile(app, cache=cache.name).returncode == 0
     build_dir = small_volume(tmp_path / "build", megabytes)
     shutil.copytree(app, build_dir, symlinks=True, dirs_exist_ok=True)
-    cache = builder.cache_dir("cache-for-full-builds")
     result = subprocess.run([str(BIN / "compile"), str(build_dir), str(cache), str(builder.env_dir({}))],
                             env=build_env(), capture_output=True, text=True, timeout=600)
     result.log = result.stdout + result.stderr
@@ -119,6 +123,8 @@ def test_a_full_build_folder_is_one_error_naming_it(builder, small_volume, tmp_p
     assert f" !     Error: No space left on {build_dir}, the build folder." in result.stderr
     assert_readable(result)
     assert leftovers(cache) == []
+    if cached:
+        assert "-----> Restoring cache\n" in result.stdout
 
 
 def test_an_internal_error_prints_at_most_a_few_hundred_characters_of_the_exception(monkeypatch, capsys):
