@@ -31,6 +31,8 @@ def explain(status, log, report, build_dir, folder):
 
 def _cause(log, report, build_dir):
     settings = report.get("settings_module")
+    if "No space left on device" in log:  # it writes STATIC_ROOT, in the build folder
+        return messages.no_space_left(f"{build_dir}, the build folder")
     if _STATIC_ROOT in log:
         return messages.static_root_unset()
     if _NO_SETTINGS.search(log):

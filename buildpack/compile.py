@@ -125,7 +125,8 @@ def _saved_meanwhile(unit, folder, metadata, changed):
     """Save `folder` in the cache `unit`, when the install changed it, while the block's steps
     run: collectstatic spends its first half second on one core, which the copy's folder
     creation fills. The save ends before the build goes on, the block failing included, so
-    that a failure in the app's code keeps the cache."""
+    that a failure in the app's code keeps the cache. A full cache is only a warning: the
+    slug is complete without it."""
     if not changed:
         yield
         return
@@ -145,7 +146,8 @@ def _saved_meanwhile(unit, folder, metadata, changed):
     finally:
         saver.join()
     if failures:
-        raise failures[0]
+        with cache.unless_full(unit.folder.parent):
+            raise failures[0]
 
 
 def _refuse_committed_environments(build_dir):

@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from buildpack import files, install_failures, messages, output, relocate, requirements, toml, tools
+from buildpack import cache, files, install_failures, messages, output, relocate, requirements, toml, tools
 from buildpack.installers import Pip, Uv
 from buildpack.output import BuildError, detail, hide, note, step, warning
 
@@ -135,8 +135,9 @@ def _compile_requirements_in(ctx, source, installer):
         status, log = _pip_compile(ctx, installer, args)
         if status:
             raise BuildError(install_failures.explain(log, "pip-compile", ctx.build_dir))
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        files.replace(cached, lock.read_bytes())
+        with cache.unless_full(ctx.cache_dir):
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            files.replace(cached, lock.read_bytes())
     detail(lock.read_text())
     note(messages.commit_the_lock(source.name, lock.name))
     return lock

@@ -1,6 +1,7 @@
 """The app's files: symbolic links that must stay inside the app, and writing files that others
 may be reading, or that a killed build may leave half-written."""
 
+import errno
 import fcntl
 import os
 
@@ -35,10 +36,14 @@ def replace(path, data, mode=None):
     build, after a kill) sees the old file or the new one, never part of one, and a hard link
     to the old file (from a cache) keeps the old content."""
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
-    if mode is not None:
-        os.chmod(partial, mode)
-    os.replace(partial, path)
+    try:
+        partial.write_bytes(data)
+        if mode is not None:
+            os.chmod(partial, mode)
+        os.replace(partial, path)
+    except BaseException:  # a full disk: no part of the file stays behind
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def lock(fd, waiting):
@@ -49,3 +54,8 @@ def lock(fd, waiting):
     except BlockingIOError:
         output.step(waiting)
         fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def no_space(error):
+    """Whether `error` is a write that found its filesystem (or the user's disk quota) full."""
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)

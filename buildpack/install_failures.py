@@ -11,6 +11,7 @@ _NETWORK = re.compile(
     r"Failed to establish a new connection|Temporary failure in name resolution|Name or service not known"
     r"|dns error|failed to lookup address|Could not fetch URL|ConnectTimeout|Connection refused"
     r"|Network is unreachable|tcp connect error|error sending request", re.IGNORECASE)
+_NO_SPACE = re.compile(r"^.*No space left on device.*$", re.MULTILINE)
 _PG_CONFIG = re.compile(r"pg_config executable not found|pg_config is required")
 _COMPILER = re.compile(
     r"command '[\w./+-]*(?:gcc|cc|clang|\+\+)' failed|unable to execute '[\w./+-]*(?:gcc|cc|clang)'"
@@ -33,6 +34,11 @@ _CONFLICT_UV = re.compile(r"No solution found when resolving dependencies[^\n]*\
 
 def explain(log, installer, build_dir):
     """The Message for an install (or pip-compile) that failed with this output."""
+    match = _NO_SPACE.search(log)
+    if match:  # the line names the file it could not write
+        in_build = f"{build_dir}/" in match.group()
+        return messages.no_space_left(f"{build_dir}, the build folder" if in_build
+                                      else "a disk the installer writes to")
     if _PG_CONFIG.search(log):
         return messages.install_failed_pg_config()
     if _COMPILER.search(log):

@@ -7,9 +7,10 @@ bug is one line (BUILDPACK_DEBUG=1 shows its traceback).
 import os
 import signal
 import sys
+from pathlib import Path
 
 from buildpack import compile as compile_step
-from buildpack import config_vars, detect, messages, output, release, testing
+from buildpack import config_vars, detect, files, messages, output, release, testing
 
 USAGE = {
     "detect": "BUILD_DIR",
@@ -37,12 +38,34 @@ def main(argv=None):
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # a bug of ours: say so in one line
+    except Exception as exc:
+        if files.no_space(exc) and step in ("compile", "test-compile"):
+            output.error(_no_space_left(exc.filename2 or exc.filename, *args[:2]))
+            sys.exit(1)
+        # A bug of ours: say so in one line
         if _debugging(step, args):
             import traceback  # only here: it costs every build 10 ms of start-up
             traceback.print_exc()
-        output.error(messages.internal_error(f"{type(exc).__name__}: {exc}"))
+        output.error(messages.internal_error(_shortened(f"{type(exc).__name__}: {exc}")))
         sys.exit(1)
+
+
+def _no_space_left(path, build_dir, cache_dir):
+    """The message for a write to `path` that found its filesystem full (the cache's own
+    writes are warnings where they happen: only one the build cannot do without ends here).
+    A copy's error names its destination second."""
+    if not path:  # a write to a file already open: its name is not known
+        return messages.no_space_left("a disk the build writes to")
+    for folder, role in ((build_dir, "the build folder"), (cache_dir, "the cache folder")):
+        folder = Path(folder).resolve()
+        if Path(path).is_relative_to(folder):
+            return messages.no_space_left(f"{folder}, {role}")
+    return messages.no_space_left(_shortened(str(path)))
+
+
+def _shortened(text, limit=200):
+    """An error's text as a log line can show it: some list every file an operation failed on."""
+    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 def _debugging(step, args):

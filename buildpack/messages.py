@@ -308,7 +308,8 @@ def uv_unavailable():
 def falling_back_to_pip():
     return Message(
         "uv could not be downloaded from the package index; installing with pip instead.",
-        "Builds are faster with uv. Check that the build can reach the package index.",
+        "Builds are faster with uv. Check that the build can reach the package index (or, after\n"
+        "a warning that the cache is full, give the cache more room).",
     )
 
 
@@ -491,6 +492,23 @@ def cache_reason(key, old, new):
     what = {"format": "The cache format", "stack": "The stack", "python": "The Python version",
             "installer": "The installer"}[key]
     return f"{what} has changed from {old} to {new}"
+
+
+def cache_not_saved(cache_dir):
+    return Message(
+        f"The cache could not be saved: no space left on {cache_dir}; the next build starts over.",
+        "The build goes on without it. What the cache could not keep (Python and the packages,\n"
+        "uv, the static files), the next build makes again until the cache has more room: free\n"
+        "space on its filesystem, or give it a larger one.",
+    )
+
+
+def no_space_left(where):
+    return Message(
+        f"No space left on {where}.",
+        "The build stopped when that filesystem filled up. Free space on it, or give it a larger\n"
+        "one, and build again.",
+    )
 
 
 def hook_failed(name, status):

@@ -29,12 +29,15 @@ def download_wheel(project, version, platform_tag, cache_dir, config):
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(f"{dest.name}.{os.getpid()}.partial")
-    with index.open(url, timeout=60) as response, open(partial, "wb") as out:
-        shutil.copyfileobj(response, out)
-    if sha256 and _sha256(partial) != sha256:
-        partial.unlink()
-        raise ValueError(f"{name}: sha256 mismatch")
-    os.replace(partial, dest)
+    try:
+        with index.open(url, timeout=60) as response, open(partial, "wb") as out:
+            shutil.copyfileobj(response, out)
+        if sha256 and _sha256(partial) != sha256:
+            raise ValueError(f"{name}: sha256 mismatch")
+        os.replace(partial, dest)
+    except BaseException:  # a failed download (a full disk, a bad file) leaves nothing behind
+        partial.unlink(missing_ok=True)
+        raise
     return dest
 
 

@@ -37,15 +37,12 @@ def install(interpreter, dest):
     (partial / "lib").mkdir()
     for library in (source / "lib").glob("libpython*.so*"):
         shutil.copy2(library, partial / "lib" / library.name, follow_symlinks=False)
-    shutil.copytree(
-        source / "lib" / name, partial / "lib" / name, symlinks=True,
-        ignore=_skip_unneeded(source / "lib" / name), copy_function=_link_or_copy,
-    )
+    _copy_tree(source / "lib" / name, partial / "lib" / name, ignore=_skip_unneeded(source / "lib" / name))
     (partial / "lib" / name / "site-packages").mkdir()
     (partial / "lib" / name / "EXTERNALLY-MANAGED").unlink(missing_ok=True)
     include = source / "include" / name
     if include.is_dir():
-        shutil.copytree(include, partial / "include" / name, symlinks=True, copy_function=_link_or_copy)
+        _copy_tree(include, partial / "include" / name)
     relocate.runpath(partial / "bin" / name)
 
     shutil.rmtree(dest, ignore_errors=True)
@@ -63,6 +60,22 @@ def _virtual_environment(interpreter, dest):
                               if not line.startswith("command")))
 
 
+class _Stopped(Exception):
+    """Raised by copytree's copy function to stop it (an OSError would only be collected)."""
+
+    def __init__(self, error):
+        self.error = error
+
+
+def _copy_tree(source, dest, ignore=None):
+    """shutil.copytree, stopping at the first file it cannot write (a full disk) rather than
+    trying every other one and raising a list of them all."""
+    try:
+        shutil.copytree(source, dest, symlinks=True, ignore=ignore, copy_function=_link_or_copy)
+    except _Stopped as stopped:
+        raise stopped.error from None
+
+
 def _link_or_copy(source, dest):
     """A hard link where the filesystem allows it: the standard library is read-only at run
     time and Python replaces rather than rewrites its .pyc files, so sharing is safe and
@@ -70,7 +83,10 @@ def _link_or_copy(source, dest):
     try:
         os.link(source, dest)
     except OSError:
-        shutil.copy2(source, dest)
+        try:
+            shutil.copy2(source, dest)
+        except OSError as error:
+            raise _Stopped(error) from None
 
 
 def _skip_unneeded(stdlib):

@@ -46,8 +46,10 @@ def reuse(ctx):
 
 def save(ctx, report):
     """Keep the output of a collectstatic run for the next build; returns why it can't be
-    kept, or None."""
+    kept, or None (after a warning when the cache is full)."""
     build_dir = ctx.build_dir
+    if not report:  # the inspector could not write it (a full disk)
+        return "the report of collectstatic's settings could not be read"
     if report.get("error"):
         return f"the settings could not be inspected ({report['error']})"
     output = report.get("static_output")
@@ -68,7 +70,8 @@ def save(ctx, report):
                 "folders": relative, "python": ctx.python_version, "config": _config_digest(ctx),
                 **_inputs(ctx, files, relative, _metadata(unit)),
                 "facts": {name: value for name, value in report.items() if name != "read"}}
-    unit.save(output, metadata)
+    with cache.unless_full(ctx.cache_dir):
+        unit.save(output, metadata)
     return None
 
 

@@ -8,6 +8,8 @@ import os
 import shutil
 from pathlib import Path
 
+from buildpack import cache, files
+
 UV_VERSION = "0.13.9"
 
 
@@ -21,19 +23,25 @@ def uv(cache_dir, config):
     import zipfile
 
     from buildpack import package_index
+    # Extracted beside the target and renamed into place. What a killed build left there goes
+    # first (a build holds the cache's lock: it is no other build's work in progress).
+    for scrap in target.parent.parent.glob("uv-*.partial"):
+        shutil.rmtree(scrap, ignore_errors=True)
+    partial = target.parent.with_name(f"{target.parent.name}.{os.getpid()}.partial")
     try:
         wheel = package_index.download_wheel("uv", UV_VERSION, _uv_platform_tag(), cache_dir, config)
-    except Exception:  # an index that is down, refuses us or answers nonsense: fall back to pip
+        partial.mkdir(parents=True)
+        with zipfile.ZipFile(wheel) as archive:
+            member = f"uv-{UV_VERSION}.data/scripts/uv"
+            with archive.open(member) as src, open(partial / "uv", "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        os.chmod(partial / "uv", 0o755)
+    except Exception as error:
+        # An index that is down, refuses us or answers nonsense, or a full cache: pip instead.
+        shutil.rmtree(partial, ignore_errors=True)
+        if files.no_space(error):
+            cache.warn_full(cache_dir)
         return None
-    # Extracted beside the target and renamed into place: concurrent builds may race here.
-    partial = target.parent.with_name(f"{target.parent.name}.{os.getpid()}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    with zipfile.ZipFile(wheel) as archive:
-        member = f"uv-{UV_VERSION}.data/scripts/uv"
-        with archive.open(member) as src, open(partial / "uv", "wb") as dst:
-            shutil.copyfileobj(src, dst)
-    os.chmod(partial / "uv", 0o755)
     try:
         os.rename(partial, target.parent)
     except OSError:  # another build got there first
