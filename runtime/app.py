@@ -93,8 +93,14 @@ class App:
         return parsed
 
     def environment(self):
-        """The app's Environment (all layers but the per-process PORT and DYNO)."""
-        return self._warned(environment.load(self.root, self.env_files, self.override))
+        """The app's Environment (all layers but the per-process PORT and DYNO), which every
+        process can be given."""
+        env = self._warned(environment.load(self.root, self.env_files, self.override))
+        for name, setting in env.settings.items():
+            problem = environment.too_large(name, setting.value, setting.source)
+            if problem:
+                raise UserError(problem)
+        return env
 
     def own_environment(self):
         """The app's own configuration: defaults, env.py and .env files (and a slug's HOME),

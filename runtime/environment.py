@@ -186,6 +186,17 @@ def holdable(name):
     return "=" not in name and "\0" not in name
 
 
+def too_large(name, value, source):
+    """Why no process can be given `name`=`value` (from `source`), or None."""
+    size = len(os.fsencode(f"{name}={value}"))
+    if size < config_vars.MAX_ARG_STRLEN:
+        return None
+    return (f"the value of {name} (from {source}) is {size - len(name) - 1} bytes long: Linux "
+            f"passes at most {config_vars.MAX_ARG_STRLEN - 1} bytes per variable (NAME=value) to a "
+            "process, so no process could start with it; shorten it (keep big data in a file and "
+            "put the file's path in the variable)")
+
+
 def env_file_problem(path, required):
     """(what is wrong, how to fix it) when `path` cannot be read as an env file, else None. An
     optional file (the default .env) may be missing; a `required` one was named with -e."""

@@ -417,3 +417,16 @@ def test_dotenv_line_numbers_count_multiline_values_comments_and_crlf(app):
 
     assert "  .env:7: cannot parse `NOT VALID`\n" in start.stderr
     assert "WARN  .env:9: C is set again (first on line 8); the last value wins\n" in check.stdout
+
+
+@pytest.mark.parametrize("command", [["start"], ["run", "true"], ["release"]])
+def test_a_dotenv_value_too_large_for_any_process_is_an_error_naming_it(app, command):
+    root = app({"Procfile": "web: echo never\nrelease: echo never\n", ".env": f"OK=1\nBIG={'x' * 200_000}\n"})
+
+    result = runtime(*command, cwd=root)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "runtime: error: the value of BIG (from .env:2) is 200000 bytes long: Linux passes at most "
+        "131071 bytes per variable (NAME=value) to a process, so no process could start with it; "
+        "shorten it (keep big data in a file and put the file's path in the variable)\n")

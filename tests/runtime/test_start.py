@@ -277,8 +277,10 @@ def test_a_command_that_is_not_executable_exits_126_with_a_hint(app):
 
 
 def test_a_process_that_cannot_be_spawned_is_reported_where_honcho_hangs(app):
-    # A value over Linux's 128 KiB limit per environment string makes exec fail.
-    root = app({"Procfile": "web: echo started\n", ".env": f"HUGE={'x' * 200_000}\n"})
+    # Values within Linux's 128 KiB limit per environment string, but over the whole
+    # environment's (a quarter of the stack limit, 2 MiB by default), make exec fail.
+    huge = "".join(f"HUGE{number}={'x' * 120_000}\n" for number in range(80))
+    root = app({"Procfile": "web: echo started\n", ".env": huge})
 
     result = runtime("start", cwd=root, timeout=10)
     with pytest.raises(subprocess.TimeoutExpired):
