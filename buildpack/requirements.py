@@ -108,6 +108,8 @@ def from_pipfile_lock(path, sections=("default",)):
         lock = json.loads(Path(path).read_text())
     except ValueError as exc:
         raise BuildError(messages.invalid_pipfile_lock(f"it is not valid JSON: {exc}")) from None
+    except RecursionError:
+        raise BuildError(messages.invalid_pipfile_lock("its values are nested too deeply")) from None
     if not isinstance(lock, dict):
         raise BuildError(messages.invalid_pipfile_lock("it is not a JSON object"))
     lines = []

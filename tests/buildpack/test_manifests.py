@@ -139,6 +139,8 @@ MANIFEST_ERRORS = [
      "poetry.lock is not supported.", "poetry export --format requirements.txt --output requirements.txt"),
     ({"Pipfile": "[packages]\n"}, "No 'Pipfile.lock' found.", "$ pipenv lock"),
     ({"Pipfile.lock": "{not json"}, "Can't parse Pipfile.lock.", "Regenerate it"),
+    ({"Pipfile.lock": '{"default": ' + "[" * 100_000 + "]" * 100_000 + "}"}, "Can't parse Pipfile.lock.",
+     "its values are nested too deeply"),
     ({},
      "Couldn't find any supported Python dependency files.", "REQUIREMENTS_FILE"),
     ({"setup.py": "from setuptools import setup\nsetup()\n"},
