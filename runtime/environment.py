@@ -20,7 +20,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 from collections import ChainMap
 from dataclasses import dataclass, field
 
@@ -245,23 +244,13 @@ def collect_env_py(app_dir, environ):
     start-up by keeping the output open, or outlive runtime.
     """
     path = app_path(app_dir, "env.py")
-    # Files, not pipes: a process env.py left running would keep a pipe open until it exits.
-    with reaper.adopting_orphans(), tempfile.TemporaryFile() as report, \
-            tempfile.TemporaryFile() as output:
-        interpreter = subprocess.Popen(
-            [sys.executable, "-B", "-c", ENV_PY_COLLECTOR], cwd=app_dir, env=environ,
-            stdin=subprocess.DEVNULL, stdout=report, stderr=output, start_new_session=True)
-        try:
-            returncode = interpreter.wait(ENV_PY_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            raise UserError(f"{path} did not finish within {ENV_PY_TIMEOUT} s: it should only set "
-                            "variables (os.environ.setdefault(...)), not wait for anything"
-                            ) from None
-        finally:
-            left_running = reaper.kill_descendants()
-        report.seek(0)
-        output.seek(0)
-        report_text, errors = report.read(), output.read().decode(errors="replace")
+    try:
+        returncode, report_text, errors, left_running = reaper.run_alone(
+            [sys.executable, "-B", "-c", ENV_PY_COLLECTOR], ENV_PY_TIMEOUT, cwd=app_dir, env=environ)
+    except subprocess.TimeoutExpired:
+        raise UserError(f"{path} did not finish within {ENV_PY_TIMEOUT} s: it should only set "
+                        "variables (os.environ.setdefault(...)), not wait for anything") from None
+    errors = errors.decode(errors="replace")
     if returncode != 0:
         raise UserError(f"{path} failed (exit code {returncode}) while runtime collected "
                         "the variables it sets; fix it or remove it. Its output:\n"
@@ -279,26 +268,26 @@ def collect_env_py(app_dir, environ):
 def source_profile_d(app_dir, environ):
     """Source `.profile.d/*.sh` with bash like the platform does; return the changes they make.
 
-    Returns [(script, name, value or None when unset)] in the order they happened.
+    Returns ([(script, name, value or None when unset)] in the order they happened, whether
+    they left processes running). What they left running is stopped, as for env.py.
     """
     try:
-        result = subprocess.run(["bash", "-c", PROFILE_D_SNAPSHOTS], cwd=app_dir, env=environ,
-                                stdin=subprocess.DEVNULL, capture_output=True,
-                                timeout=PROFILE_D_TIMEOUT)
+        returncode, stdout, stderr, left_running = reaper.run_alone(
+            ["bash", "-c", PROFILE_D_SNAPSHOTS], PROFILE_D_TIMEOUT, cwd=app_dir, env=environ)
     except FileNotFoundError:
         raise UserError(f"{app_path(app_dir, '.profile.d')} needs bash to be sourced, and bash is "
                         "not installed: install it (apt-get install bash)") from None
     except subprocess.TimeoutExpired:
         raise UserError(f"sourcing {app_path(app_dir, '.profile.d/*.sh')} did not finish within "
                         f"{PROFILE_D_TIMEOUT} s: these scripts should only set variables") from None
-    sys.stderr.write(result.stderr.decode(errors="replace"))
+    sys.stderr.write(stderr.decode(errors="replace"))
     # Snapshots end with an empty field, so "\0\0" separates them; anything after the last
     # separator is a script that stopped the shell before its snapshot.
-    *snapshots, unfinished = result.stdout.split(b"\0\0")
-    if unfinished or result.returncode != 0:
+    *snapshots, unfinished = stdout.split(b"\0\0")
+    if unfinished or returncode != 0:
         script = os.fsdecode(unfinished.split(b"\0")[0]) or ".profile.d/*.sh"
         raise UserError(f"{app_path(app_dir, script)} stopped the shell (exit code "
-                        f"{result.returncode}) while it was being sourced: profile scripts must "
+                        f"{returncode}) while it was being sourced: profile scripts must "
                         "set variables only, never call `exit` or fail")
     changes, previous = [], None
     for record in snapshots:
@@ -309,7 +298,7 @@ def source_profile_d(app_dir, environ):
                 if snapshot.get(name) != previous.get(name):
                     changes.append((script, name, snapshot.get(name)))
         previous = snapshot
-    return changes
+    return changes, left_running
 
 
 def load(app_dir, env_files, override=False, environ=None, source_scripts=True, local=True):
@@ -371,7 +360,13 @@ def load(app_dir, env_files, override=False, environ=None, source_scripts=True, 
     # Python through HOME, and tools keep their state there (gunicorn's socket).
     env.set("HOME", os.path.abspath(app_dir), "runtime (a slug's HOME is its root, as on the platform)")
     if source_scripts:
-        for script, name, value in source_profile_d(app_dir, env.values()):
+        changes, left_running = source_profile_d(app_dir, env.values())
+        if left_running:
+            env.warnings.append(
+                f"{app_path(app_dir, '.profile.d/*.sh')} left processes running when sourced; "
+                "runtime stopped them: profile scripts should only set variables, and processes "
+                "belong in the Procfile")
+        for script, name, value in changes:
             if value is None:
                 env.unset(name)
             else:

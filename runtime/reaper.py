@@ -9,7 +9,9 @@ import contextlib
 import ctypes
 import os
 import signal
+import subprocess
 import sys
+import tempfile
 import time
 
 PR_SET_CHILD_SUBREAPER = 36
@@ -34,6 +36,24 @@ def adopting_orphans():
         yield
     finally:
         _prctl(PR_SET_CHILD_SUBREAPER, previous.value)
+
+
+def run_alone(argv, timeout, **options):
+    """Run `argv` (with Popen's `options`) to its end, then stop whatever it left running, for
+    when this process has no other children. Its output goes to files, not pipes, which a
+    process it left running would hold open. Returns (exit code, stdout, stderr, whether it
+    left processes running); raises subprocess.TimeoutExpired, all of it stopped, after
+    `timeout` seconds."""
+    with adopting_orphans(), tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                   start_new_session=True, **options)
+        try:
+            returncode = process.wait(timeout)
+        finally:
+            left_running = kill_descendants()
+        out.seek(0)
+        err.seek(0)
+        return returncode, out.read(), err.read(), left_running
 
 
 def parse_stat(text):

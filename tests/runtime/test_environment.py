@@ -319,6 +319,28 @@ def test_a_profile_d_script_that_exits_is_an_error(app):
                              "never call `exit` or fail\n")
 
 
+@pytest.mark.parametrize("command", [["start"], ["run", "{python}", "show.py", "FROM_PROFILE"]])
+def test_what_a_profile_d_script_leaves_running_is_stopped_and_does_not_hold_up_start_up(app, reap, command):
+    agent = ("sleep 1000 & echo $! > profile-pids\n"
+             "setsid sleep 1000 > /dev/null 2>&1 & echo $! >> profile-pids\n"
+             "export FROM_PROFILE=yes\n")
+    root = app({"Procfile": "show: {python} show.py FROM_PROFILE\n", "show.py": SHOW,
+                ".profile.d/agent.sh": agent})
+    command = [word.replace("{python}", PYTHON) for word in command]
+
+    result = runtime(*command, cwd=root, timeout=25)
+    pids = [int(pid) for pid in (root / "profile-pids").read_text().split()]
+    reap.extend(pids)
+
+    assert result.returncode == 0, result.stderr
+    output = shown(result) if command == ["start"] else json.loads(result.stdout)
+    assert output == {"FROM_PROFILE": "yes"}
+    assert ("runtime: warning: .profile.d/*.sh left processes running when sourced; runtime "
+            "stopped them: profile scripts should only set variables, and processes belong in "
+            "the Procfile\n") in result.stderr
+    assert [pid for pid in pids if not pid_gone(pid)] == []
+
+
 def test_an_env_file_that_is_not_utf8_is_an_error(app):
     root = app({"Procfile": "web: echo never\n"})
     (root / ".env").write_bytes(b"A=caf\xe9\n")
