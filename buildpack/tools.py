@@ -24,9 +24,11 @@ def uv(cache_dir, config):
 
     from buildpack import package_index
     # Extracted beside the target and renamed into place. What a killed build left there goes
-    # first (a build holds the cache's lock: it is no other build's work in progress).
+    # first: a scrap named for a process that is gone (the tools folder may be linked into
+    # several caches, whose builds do not share a lock).
     for scrap in target.parent.parent.glob("uv-*.partial"):
-        shutil.rmtree(scrap, ignore_errors=True)
+        if not _running(scrap.suffixes[-2].lstrip(".")):
+            shutil.rmtree(scrap, ignore_errors=True)
     partial = target.parent.with_name(f"{target.parent.name}.{os.getpid()}.partial")
     try:
         wheel = package_index.download_wheel("uv", UV_VERSION, _uv_platform_tag(), cache_dir, config)
@@ -56,3 +58,14 @@ def _uv_platform_tag():
     machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine)
     libc = "manylinux" if platform.libc_ver()[0] == "glibc" else "musllinux"
     return libc, machine
+
+
+def _running(pid):
+    """Whether `pid` (text) is a process of this machine that is still running."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # another user's
+        pass
+    return True

@@ -96,7 +96,9 @@ def test_a_cache_with_no_room_for_uv_builds_with_pip_and_leaves_no_partial_files
     assert_built_without_the_cache(first, cache)
     assert "-----> Installing dependencies with pip from requirements.txt" in first.stdout
 
-    scrap = cache / "tools" / "uv-0.13.9.4242.partial"  # as a build killed while extracting uv leaves it
+    # As a build killed while extracting uv leaves it: named for a process that cannot exist
+    # (Linux never gives a pid over 2**22).
+    scrap = cache / "tools" / f"uv-0.13.9.{2**22 + 1}.partial"
     scrap.mkdir(parents=True)
     (scrap / "uv").write_bytes(b"\0" * 1024)
     second = builder.compile(app, cache=cache.name)
