@@ -24,7 +24,8 @@ DOC = BENCH.parent / "docs" / "performance.md"
 BEGIN_MARKER = "<!-- latest table: begin (scripts/bench replaces everything up to the end marker) -->"
 END_MARKER = "<!-- latest table: end -->"
 
-ANCHORS = {"build": "classic pip path", "inputs": "the same without it", "runtime": "honcho 2.0",
+ANCHORS = {"build": "classic pip path", "inputs": "the same without it",
+           "python_choice": "the same app pinned", "runtime": "honcho 2.0",
            "static": "fresh collectstatic", "web": "plain gunicorn"}
 
 # The targets set by the issues: (benchmark, pattern of the row's name, target, test of
@@ -37,6 +38,7 @@ TARGETS = [
     ("static", r"^static step of a warm rebuild", "ratio <= 0.15", lambda ours, ratio: ratio <= 0.15),
     ("static", r"^whole warm rebuild", "ratio <= 0.15", lambda ours, ratio: ratio <= 0.15),
     ("inputs", r": added to ", "ours < 1 s", lambda ours, ratio: ours < 1),
+    ("python_choice", r"without \.python-version", "ratio <= 1.1", lambda ours, ratio: ratio <= 1.1),
     ("runtime", r"^output:", "ratio >= 10", lambda ours, ratio: ratio >= 10),
     ("runtime", r"^memory:", "bounded", None),
     ("runtime", r"^stop:", "ours <= 1 s", lambda ours, ratio: ours <= 1),
