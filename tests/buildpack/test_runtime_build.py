@@ -213,6 +213,9 @@ def test_a_killed_build_leaves_its_secrets_private_and_the_next_build_removes_th
         assert private_folders(tmp) == [running_folder]
     finally:
         (tmp_path / "go").touch()
+        # The killed build's hook runs in a session of its own (for its time limit), which
+        # the SIGKILL of the build's group does not reach: let it end.
+        (tmp_path / "never").touch()
     assert running.wait(timeout=600) == 0, (tmp_path / "running.log").read_text()
     assert private_folders(tmp) == []
 
