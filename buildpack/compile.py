@@ -87,8 +87,8 @@ def _steps(ctx):
     _refuse_committed_environments(ctx.build_dir)
     # Before the build reads or runs a file of the app, and again for the links a hook made.
     files.refuse_links_outside(ctx.build_dir)
-    hooks.run(ctx, "pre_compile", ctx.config_env())
-    files.refuse_links_outside(ctx.build_dir)
+    if hooks.run(ctx, "pre_compile", ctx.config_env()):
+        files.refuse_links_outside(ctx.build_dir)
 
     project, warnings = django_project.discover(ctx.build_dir, ctx.config)
     for message in warnings:

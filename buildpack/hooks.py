@@ -9,9 +9,10 @@ from buildpack.output import BuildError
 
 
 def run(ctx, name, env):
+    """Run the hook `name` if the app has one; returns whether it did."""
     hook = ctx.build_dir / "bin" / name
     if not hook.is_file():
-        return
+        return False
     output.step(f"Running bin/{name} hook")
     with open(hook, "rb") as file:
         has_shebang = file.read(2) == b"#!"
@@ -24,3 +25,4 @@ def run(ctx, name, env):
         raise BuildError(messages.hook_cannot_start(name, exc.strerror)) from None
     if status:
         raise BuildError(messages.hook_failed(name, status))
+    return True

@@ -46,7 +46,7 @@ def main(argv=None):
         if _debugging(step, args):
             import traceback  # only here: it costs every build 10 ms of start-up
             traceback.print_exc()
-        output.error(messages.internal_error(_shortened(f"{type(exc).__name__}: {exc}")))
+        output.error(messages.internal_error(messages.excerpt(f"{type(exc).__name__}: {exc}")))
         sys.exit(1)
 
 
@@ -60,12 +60,7 @@ def _no_space_left(path, build_dir, cache_dir):
         folder = Path(folder).resolve()
         if Path(path).is_relative_to(folder):
             return messages.no_space_left(f"{folder}, {role}")
-    return messages.no_space_left(_shortened(str(path)))
-
-
-def _shortened(text, limit=200):
-    """An error's text as a log line can show it: some list every file an operation failed on."""
-    return text if len(text) <= limit else f"{text[:limit]}..."
+    return messages.no_space_left(messages.excerpt(path))
 
 
 def _debugging(step, args):
