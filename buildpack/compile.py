@@ -10,10 +10,14 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from buildpack import (cache, config_vars, dependencies, django_build, django_project, files, hooks,
-                       interpreters, manifests, messages, output, profile_d, python_install,
-                       python_version, release, slug, tools)
-from buildpack.output import BuildError, detail, note, step, warning
+from buildpack import config_vars, files, hooks, release, slug
+from buildpack.slug import profile_d
+from buildpack.deps import manifests, packages
+from buildpack.django import build, discovery
+from buildpack.layers import cache, tools
+from buildpack.log import messages, output
+from buildpack.python import install, interpreters, version
+from buildpack.log.output import BuildError, detail, note, step, warning
 
 # Bump to discard every cached environment (when the slug layout changes).
 CACHE_FORMAT = 1
@@ -35,7 +39,7 @@ class Context:
 
     @property
     def python_version(self):
-        return python_version.dotted(self.interpreter.version)
+        return version.dotted(self.interpreter.version)
 
     def config_env(self):
         """The environment for a step that runs the app's code or installs its packages (index
@@ -90,23 +94,23 @@ def _steps(ctx):
     if hooks.run(ctx, "pre_compile", ctx.config_env()):
         files.refuse_links_outside(ctx.build_dir)
 
-    project, warnings = django_project.discover(ctx.build_dir, ctx.config)
+    project, warnings = discovery.discover(ctx.build_dir, ctx.config)
     for message in warnings:
         warning(message)
 
     ctx.interpreter = _select_python(ctx)
     manifest = manifests.choose(ctx.build_dir, ctx.config)
-    installer = dependencies.choose_installer(ctx)
+    installer = packages.choose_installer(ctx)
     environment = cache.Unit(ctx.cache_dir, "python")
     previous = _restore_or_install_python(ctx, environment, installer)
     ctx.python = slug.python(ctx.build_dir, ctx.interpreter.version)
     ctx.site_packages = slug.site_packages(ctx.build_dir)
 
-    record, installed = dependencies.install(ctx, installer, manifest, previous)
+    record, installed = packages.install(ctx, installer, manifest, previous)
     metadata = {**_environment_key(ctx, installer), **record}
     with _saved_meanwhile(environment, slug.python_home(ctx.build_dir), metadata, installed):
         release.write(ctx.build_dir, project)
-        django_build.run(ctx, project, manifest)
+        build.run(ctx, project, manifest)
 
     profile_d.write(ctx.build_dir)
     if os.environ.get("BUILDPACK_DIR"):
@@ -159,25 +163,25 @@ def _refuse_committed_environments(build_dir):
 
 
 def _select_python(ctx):
-    request = python_version.requested_version(ctx.build_dir)
+    request = version.requested_version(ctx.build_dir)
     available = interpreters.find(ctx.base_env, ctx.cache_dir)
-    interpreter, origin = python_version.choose(request, available, lambda v: _install_with_uv(ctx, v))
+    interpreter, origin = version.choose(request, available, lambda v: _install_with_uv(ctx, v))
     step(origin)
     return interpreter
 
 
-def _install_with_uv(ctx, version):
+def _install_with_uv(ctx, wanted_version):
     """An interpreter from uv's downloads, or None when uv or the network is not there."""
     uv = tools.uv(ctx.cache_dir, ctx.config)
     if uv is None:
         return None
-    step(f"Downloading Python {version} with uv")
+    step(f"Downloading Python {wanted_version} with uv")
     folder = interpreters.uv_install_dir(ctx.cache_dir)
-    status, _ = output.run([str(uv), "python", "install", version, "--install-dir", str(folder), "--no-bin"],
+    status, _ = output.run([str(uv), "python", "install", wanted_version, "--install-dir", str(folder), "--no-bin"],
                            env=ctx.base_env)
     if status:
         return None
-    wanted = tuple(int(part) for part in version.split("."))
+    wanted = tuple(int(part) for part in wanted_version.split("."))
     matches = [i for i in interpreters.find(ctx.base_env, ctx.cache_dir) if i.version[:len(wanted)] == wanted]
     return max(matches, key=lambda i: i.version, default=None)
 
@@ -207,7 +211,7 @@ def _restore_or_install_python(ctx, environment, installer):
     step(f"Installing Python {ctx.python_version}")
     if ctx.interpreter.system:
         note(messages.system_python(ctx.python_version, ctx.interpreter.executable))
-    python_install.install(ctx.interpreter, slug.python_home(ctx.build_dir))
+    install.into_slug(ctx.interpreter, slug.python_home(ctx.build_dir))
     return None
 
 

@@ -9,8 +9,8 @@ belong to the build machine or would send the install somewhere else.
 import re
 from pathlib import Path
 
-from buildpack import messages
-from buildpack.output import MASK, BuildError
+from buildpack.log import messages
+from buildpack.log.output import MASK, BuildError
 
 DENYLIST = frozenset({
     "PATH", "GIT_DIR", "CPATH", "CPPATH", "LD_PRELOAD", "LIBRARY_PATH", "LD_LIBRARY_PATH",

@@ -7,8 +7,8 @@ project gets a precise error from compile instead of a vague "not compatible".
 import re
 from pathlib import Path
 
-from buildpack import django_project
-from buildpack.output import BuildError
+from buildpack.django import discovery
+from buildpack.log.output import BuildError
 
 PYTHON_FILES = (
     "requirements.txt", "requirements.in", "pyproject.toml", "setup.py", "setup.cfg",
@@ -29,7 +29,7 @@ def framework(app_dir):
     """"Django", "Python", or None when nothing here looks like Python."""
     app_dir = Path(app_dir)
     try:
-        if django_project.find_manage_py(app_dir, {}) is not None:
+        if discovery.find_manage_py(app_dir, {}) is not None:
             return "Django"
     except BuildError:  # several manage.py: still a Django project; compile explains the rest
         return "Django"

@@ -5,8 +5,8 @@ import errno
 import fcntl
 import os
 
-from buildpack import messages, output
-from buildpack.output import BuildError
+from buildpack.log import messages, output
+from buildpack.log.output import BuildError
 
 
 def refuse_links_outside(root, skipped=()):

@@ -4,8 +4,8 @@ They run from the build folder with the config vars in their environment; a hook
 fails, or runs longer than the steps' time limit, fails the build.
 """
 
-from buildpack import messages, output
-from buildpack.output import BuildError
+from buildpack.log import messages, output
+from buildpack.log.output import BuildError
 
 
 def run(ctx, name, env):

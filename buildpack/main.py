@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from buildpack import compile as compile_step
-from buildpack import config_vars, detect, files, messages, output, release, testing
+from buildpack import ci, config_vars, detect, files, release
+from buildpack.log import messages, output
 
 USAGE = {
     "detect": "BUILD_DIR",
@@ -91,4 +92,4 @@ def _run(step, args):
     if step == "release":
         sys.stdout.write(release.yaml(args[0]))
         return 0
-    return testing.run(*args)
+    return ci.run(*args)

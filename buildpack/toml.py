@@ -8,8 +8,8 @@ dotted keys, strings of all four kinds, numbers, booleans, arrays and inline tab
 import functools
 import re
 
-from buildpack import messages
-from buildpack.output import BuildError, warning
+from buildpack.log import messages
+from buildpack.log.output import BuildError, warning
 
 
 def load(path):

@@ -28,8 +28,8 @@ from dotenv.parser import Reader, parse_binding
 from dotenv.variables import parse_variables
 
 from buildpack import config_vars
-from buildpack.messages import excerpt
-from runtime import reaper
+from buildpack.log.messages import excerpt
+from runtime.supervisor import reaper
 from runtime.errors import UserError, not_utf8
 
 DEFAULTS = {"PYTHONUNBUFFERED": "1"}

@@ -10,7 +10,7 @@ only the types started, so its ports shift with the selection).
 import re
 from dataclasses import dataclass
 
-from buildpack.messages import excerpt
+from buildpack.log.messages import excerpt
 from runtime.errors import UserError
 
 DEFAULT_BASE_PORT = 5000

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from buildpack.config_vars import MAX_ARG_STRLEN
-from buildpack.messages import excerpt
+from buildpack.log.messages import excerpt
 from runtime.errors import UserError, not_utf8
 
 # The command is stripped afterwards: `.*?\s*$` here took time quadratic in a line's spaces.

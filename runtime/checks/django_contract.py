@@ -1,6 +1,6 @@
 """The Django app's side of the deploy contract (docs/contract.md), checked by running its Django.
 
-manage.py runs (through the buildpack's django_inspect.py, which reports what Django saw) with
+manage.py runs (through the buildpack's inspector.py, which reports what Django saw) with
 the Python that has the app's packages: a built slug's `.heroku/python/bin/python` when APP_DIR
 is a slug, else `python` on PATH (the app's activated virtualenv). It runs three times, each
 with a minimal environment like a build's, and so without the app's .env:
@@ -19,8 +19,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from buildpack import django_project, django_settings, messages, slug
-from buildpack.output import BuildError
+from buildpack import slug
+from buildpack.django import discovery, settings
+from buildpack.log import messages
+from buildpack.log.output import BuildError
 from runtime.checks import FAIL, PASS, WARN, Finding
 
 HOST = "app.example.com"
@@ -35,7 +37,7 @@ CHECKLIST = "https://docs.djangoproject.com/en/stable/howto/deployment/checklist
 
 def check(app):
     try:
-        project, _ = django_project.discover(app.root, {})
+        project, _ = discovery.discover(app.root, {})
     except BuildError as error:
         yield Finding(FAIL, error.message.title, _one_line(error.message.body))
         return
@@ -49,7 +51,7 @@ def check(app):
         return
     with tempfile.TemporaryDirectory(prefix="runtime-check-") as scratch:
         def run(env, deploy_checks=False):
-            return django_settings.run_manage_py(
+            return settings.run_manage_py(
                 python, Path(app.root, project.manage_py), ["help"], _environment(env), scratch,
                 show=False, deploy_checks=deploy_checks)
 
@@ -161,7 +163,7 @@ def _static_files(facts):
     if not facts.get("static_root"):
         yield Finding(FAIL, "STATIC_ROOT is not set, so collectstatic fails",
                       _one_line(messages.static_root_unset().body))
-    problems = django_settings.static_warnings(facts, collectstatic_skipped=False)
+    problems = settings.static_warnings(facts, collectstatic_skipped=False)
     for message in problems:
         status = FAIL if message == messages.whitenoise_missing() else WARN
         yield Finding(status, message.title.rstrip("."), _one_line(message.body))

@@ -2,7 +2,7 @@
 
 import os
 
-from buildpack.messages import excerpt
+from buildpack.log.messages import excerpt
 from runtime import environment
 from runtime.checks import FAIL, PASS, WARN, Finding
 from runtime.errors import UserError

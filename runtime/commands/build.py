@@ -20,8 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from buildpack import files, output
-from buildpack.messages import excerpt
+from buildpack import files
+from buildpack.log import output
+from buildpack.log.messages import excerpt
 from runtime import environment, procfile
 from runtime.errors import UserError
 

@@ -6,8 +6,8 @@ import sys
 from runtime import formation
 from runtime.app import App, add_app_arguments, add_port_argument
 from runtime.commands.start import add_stop_arguments
-from runtime.manager import Manager
-from runtime.printer import Printer
+from runtime.supervisor.manager import Manager
+from runtime.supervisor.printer import Printer
 
 RELEASE = formation.ONE_SHOT
 

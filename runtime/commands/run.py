@@ -9,11 +9,11 @@ import os
 import signal
 import sys
 
-from buildpack.messages import excerpt
+from buildpack.log.messages import excerpt
 from runtime import formation
 from runtime.app import App, add_app_arguments, add_port_argument
 from runtime.errors import UserError
-from runtime.manager import SHELL
+from runtime.supervisor.manager import SHELL
 
 DYNO = "run.1"  # one-off dynos are named run.N on Heroku
 

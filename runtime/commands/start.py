@@ -2,8 +2,8 @@
 
 from runtime import formation
 from runtime.app import App, add_app_arguments, add_port_argument, seconds
-from runtime.manager import Manager
-from runtime.printer import Printer
+from runtime.supervisor.manager import Manager
+from runtime.supervisor.printer import Printer
 
 
 def add_parser(subparsers):

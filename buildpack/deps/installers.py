@@ -1,0 +1,105 @@
+"""The two installers: uv (fast, the default where it can be had) and pip (the fallback).
+
+Both sync the slug's environment to a requirements file: they install what is missing or
+changed and remove what is no longer required, so a changed requirement never means
+starting over, and the result is the same as a build from scratch. Neither checks the
+--hash of a package it finds installed, so a sync is told which to install again
+(`reinstall`: package names, or True for all of them).
+"""
+
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
+from buildpack.log import output
+from buildpack.deps.requirements import normalise
+
+# Never removed by a sync: the installer's own tooling.
+INSTALLER_PACKAGES = {"pip", "setuptools", "wheel"}
+
+PIP_TO_UV = {"PIP_INDEX_URL": "UV_DEFAULT_INDEX", "PIP_EXTRA_INDEX_URL": "UV_INDEX",
+             "PIP_TRUSTED_HOST": "UV_INSECURE_HOST"}
+
+
+class Uv:
+    name = "uv"
+
+    def __init__(self, binary, cache_dir):
+        self.binary = str(binary)
+        self.cache = str(Path(cache_dir) / "downloads" / "uv")
+
+    def env(self, base):
+        env = dict(base, UV_CACHE_DIR=self.cache, UV_PYTHON_DOWNLOADS="never",
+                   UV_NO_PROGRESS="1", UV_COLOR="never")
+        # Apps configure private indexes for pip (Heroku documents PIP_EXTRA_INDEX_URL).
+        for pip_name, uv_name in PIP_TO_UV.items():
+            if pip_name in env and uv_name not in env:
+                env[uv_name] = env[pip_name]
+        return env
+
+    def sync(self, python, requirements, env, cwd, previous_install, reinstall=()):
+        again = ["--reinstall"] if reinstall is True else [f"--reinstall-package={name}" for name in reinstall]
+        return output.run([self.binary, "pip", "install", "--exact", "--compile-bytecode",
+                           "--python", str(python), "-r", str(requirements)] + again,
+                          env=self.env(env), cwd=cwd)
+
+    def run(self, args, env, cwd):
+        """Run another uv command (export, tool run ...) with the build's settings."""
+        return output.run([self.binary] + args, env=self.env(env), cwd=cwd)
+
+
+class Pip:
+    name = "pip"
+
+    def __init__(self, cache_dir):
+        self.cache = str(Path(cache_dir) / "downloads" / "pip")
+
+    def env(self, base):
+        return dict(base, PIP_CACHE_DIR=self.cache, PIP_NO_INPUT="1", PIP_ROOT_USER_ACTION="ignore",
+                    PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_PROGRESS_BAR="off")
+
+    def sync(self, python, requirements, env, cwd, previous_install, reinstall=()):
+        env = self.env(env)
+        # Quietly: ensurepip drops PIP_* settings and warns about running as root; pip warns
+        # about each package to reinstall that is not installed.
+        quiet = []
+        if not (Path(python).parent.parent / "bin" / "pip").exists():
+            quiet.append([str(python), "-m", "ensurepip", "--default-pip"])
+        everything = reinstall is True or "pip" in reinstall  # pip cannot uninstall itself first
+        if reinstall and not everything:
+            quiet.append([str(python), "-m", "pip", "uninstall", "--yes"] + list(reinstall))
+        for command in quiet:
+            status, out = output.run(command, env=env, cwd=cwd, show=False)
+            if status:
+                output.detail(out)
+                return status, out
+        status, out = output.run(
+            [str(python), "-m", "pip", "install", "--exists-action=w",
+             f"--src={Path(python).parent.parent / 'src'}", "-r", str(requirements)]
+            + (["--force-reinstall"] if everything else []), env=env, cwd=cwd)
+        if status or not previous_install:
+            return status, out
+        return self._remove_extraneous(python, requirements, env, cwd)
+
+    def _remove_extraneous(self, python, requirements, env, cwd):
+        """pip never uninstalls: resolve the requirements afresh, remove what is left over."""
+        with tempfile.TemporaryDirectory() as scratch:
+            report = Path(scratch) / "report.json"
+            status, out = output.run(
+                [str(python), "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
+                 "--report", str(report), "-r", str(requirements)], env=env, cwd=cwd, show=False)
+            if status:
+                output.detail(out)
+                return status, out
+            wanted = {normalise(item["metadata"]["name"])
+                      for item in json.loads(report.read_text())["install"]}
+        listed = subprocess.run([str(python), "-m", "pip", "list", "--format=json"], env=env,
+                                capture_output=True, text=True, check=True).stdout
+        extraneous = sorted(
+            item["name"] for item in json.loads(listed)
+            if normalise(item["name"]) not in wanted | INSTALLER_PACKAGES
+        )
+        if not extraneous:
+            return 0, ""
+        return output.run([str(python), "-m", "pip", "uninstall", "-y"] + extraneous, env=env, cwd=cwd)

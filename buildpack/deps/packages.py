@@ -1,0 +1,182 @@
+"""Install the app's dependencies into the slug's Python, skipping the work when nothing changed.
+
+The chosen manifest becomes one requirements file (a pip-compile lock for requirements.in,
+`uv export` for uv.lock, a conversion for Pipfile.lock and pyproject dependencies), which
+the installer syncs the environment to. A fingerprint of everything that feeds the install
+is kept with the cached environment: when it matches, the installer is not run at all.
+So are the --hash pins the cached install was verified against (see `_unverified`).
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+from buildpack import files, toml
+from buildpack.deps import failures, requirements
+from buildpack.layers import cache, tools
+from buildpack.log import messages, output
+from buildpack.python import relocate
+from buildpack.deps.installers import Pip, Uv
+from buildpack.log.output import BuildError, detail, hide, note, step, warning
+
+PIP_TOOLS_VERSION = "7.6.2"
+
+
+def choose_installer(ctx):
+    """uv where it can be had, else pip; the PYTHON_INSTALLER config var forces one."""
+    forced = ctx.config.get("PYTHON_INSTALLER", "").strip().lower()
+    if forced not in ("", "uv", "pip"):
+        raise BuildError(messages.unknown_installer(forced))
+    if forced == "pip":
+        return Pip(ctx.cache_dir)
+    uv = tools.uv(ctx.cache_dir, ctx.config)
+    if uv:
+        return Uv(uv, ctx.cache_dir)
+    if forced == "uv":
+        raise BuildError(messages.uv_unavailable())
+    note(messages.falling_back_to_pip())
+    return Pip(ctx.cache_dir)
+
+
+def install(ctx, installer, manifest, previous):
+    """Sync the slug's Python to the app's manifest, from the cached install whose metadata
+    is `previous` (None for none); returns (what to record with the environment, whether
+    the installer ran)."""
+    lock, inputs = _prepare(ctx, manifest, installer)
+    referenced = requirements.variables(inputs)
+    hide(ctx.config[name] for name in referenced if name in ctx.config)
+    record = {"requirements": _fingerprint(ctx, installer, manifest, inputs, referenced),
+              "hashes": requirements.hashes(requirements.files(lock))}
+    unverified = _unverified(record["hashes"], previous)
+    always = requirements.has_local_or_vcs(inputs)
+    if previous and record["requirements"] == previous.get("requirements") and not (always or unverified):
+        step(f"Dependencies unchanged since the last build: nothing to install ({manifest.path})")
+        return record, False
+
+    # A path relative to the build folder (the installer runs there) keeps the log readable.
+    lock = lock.relative_to(ctx.build_dir) if lock.is_relative_to(ctx.build_dir) else lock
+    step(f"Installing dependencies with {installer.name} from "
+         f"{manifest.path if lock.is_absolute() else lock}")
+    # A path or URL has no name to reinstall it by.
+    reinstall = unverified if all(map(requirements.is_name, unverified)) else True
+    status, log = installer.sync(ctx.python, lock, ctx.config_env(), ctx.build_dir,
+                                 previous_install=previous is not None, reinstall=reinstall)
+    if status:
+        raise BuildError(failures.explain(log, installer.name, ctx.build_dir))
+    relocate.scripts(ctx.python.parent, ctx.python.name)
+    relocate.editable_installs(ctx.site_packages, ctx.build_dir)
+    return record, True
+
+
+def _unverified(pinned, previous):
+    """The hash-pinned requirements the cached install may hold unchecked: installers check
+    a --hash when they download a package, never on the copy they find installed. The
+    environment's metadata records the hash lists of its install, each satisfied: the
+    install that recorded them either installed the package (checking them) or trusted it
+    on these same grounds. So a package whose lists are the recorded ones is trusted; any
+    other (new lists, or a cache from before the record) is installed again, checked."""
+    if previous is None:
+        return []
+    verified = previous.get("hashes", {})
+    return sorted(key for key, lists in pinned.items() if verified.get(key) != lists)
+
+
+def _prepare(ctx, manifest, installer):
+    """(the requirements file to sync to, the files whose content decides the result)."""
+    path = ctx.build_dir / manifest.path
+    if manifest.kind == "requirements":
+        _warn_if_stale(path)
+        return path, requirements.files(path)
+    if manifest.kind == "requirements.in":
+        return _compile_requirements_in(ctx, path, installer), requirements.files(path)
+    scratch = ctx.scratch_dir / "requirements.txt"
+    if manifest.kind == "pyproject":
+        groups = ("test", "dev") if ctx.install_test else ()
+        scratch.write_text(requirements.from_pyproject(toml.project_table(path), groups))
+        return scratch, [path]
+    if manifest.kind == "Pipfile.lock":
+        sections = ("default", "develop") if ctx.install_test else ("default",)
+        scratch.write_text(requirements.from_pipfile_lock(path, sections))
+        return scratch, [path]
+    # uv.lock: exported with its hashes, exactly as locked; --locked refuses a stale lock.
+    if installer.name != "uv":
+        raise BuildError(messages.uv_lock_needs_uv())
+    args = ["export", "--locked", "--format", "requirements.txt", "--no-header", "-o", str(scratch)]
+    status, log = installer.run(args + ([] if ctx.install_test else ["--no-dev"]),
+                                ctx.config_env(), path.parent)
+    if status:
+        raise BuildError(messages.uv_export_failed(manifest.path))
+    return scratch, [path, path.parent / "pyproject.toml"]
+
+
+def _warn_if_stale(requirements_txt):
+    """requirements.txt next to the requirements.in it is compiled from: warn when the .in
+    lists a package the .txt does not pin (it changed after the last pip-compile)."""
+    source = requirements_txt.with_suffix(".in")
+    if not source.is_file():
+        return
+    missing = sorted(requirements.top_level_names(source) - requirements.pinned_names(requirements_txt))
+    if missing:
+        warning(messages.stale_lock(source.name, requirements_txt.name, missing))
+
+
+def _compile_requirements_in(ctx, source, installer):
+    """Lock requirements.in with pip-compile into requirements.txt (reused from the cache
+    while requirements.in is unchanged); print it and ask the user to commit it."""
+    lock = source.with_suffix(".txt")
+    key = hashlib.sha256(b"".join(p.read_bytes() for p in requirements.files(source)))
+    key.update(f"{ctx.python_version} {PIP_TOOLS_VERSION}".encode())
+    cached = ctx.cache_dir / "requirements-in" / f"{key.hexdigest()}.txt"
+    if cached.is_file():
+        step(f"Using the lock compiled from {source.name} by an earlier build")
+        lock.write_bytes(cached.read_bytes())
+    else:
+        step(f"Compiling {source.name} with pip-tools (pip-compile)")
+        # Relative paths, run from the build folder: they are written into the lock.
+        args = ["--generate-hashes", "--no-emit-index-url", "--no-emit-find-links", "--strip-extras",
+                "--quiet", "--no-header", "--output-file", str(lock.relative_to(ctx.build_dir)),
+                str(source.relative_to(ctx.build_dir))]
+        status, log = _pip_compile(ctx, installer, args)
+        if status:
+            raise BuildError(failures.explain(log, "pip-compile", ctx.build_dir))
+        with cache.unless_full(ctx.cache_dir):
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            files.replace(cached, lock.read_bytes())
+    detail(lock.read_text())
+    note(messages.commit_the_lock(source.name, lock.name))
+    return lock
+
+
+def _pip_compile(ctx, installer, args):
+    env = ctx.config_env()
+    if installer.name == "uv":
+        return installer.run(["tool", "run", "--quiet", "--python", str(ctx.interpreter.executable),
+                              "--from", f"pip-tools=={PIP_TOOLS_VERSION}", "pip-compile"] + args,
+                             env, ctx.build_dir)
+    venv = ctx.cache_dir / "tools" / f"pip-tools-{PIP_TOOLS_VERSION}-py{ctx.python_version}"
+    pip_compile = venv / "bin" / "pip-compile"
+    if not pip_compile.exists():
+        for command in ([str(ctx.interpreter.executable), "-m", "venv", str(venv)],
+                        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                         f"pip-tools=={PIP_TOOLS_VERSION}"]):
+            status, log = output.run(command, env=installer.env(env), cwd=ctx.build_dir)
+            if status:
+                return status, log
+    return output.run([str(pip_compile)] + args, env=installer.env(env), cwd=ctx.build_dir)
+
+
+def _fingerprint(ctx, installer, manifest, inputs, referenced):
+    digest = hashlib.sha256()
+    digest.update(json.dumps([installer.name, ctx.python_version, manifest.kind, str(manifest.path),
+                              ctx.install_test]).encode())
+    for path in map(Path, inputs):
+        # Relative to the build folder, which differs from build to build (-r may name a file
+        # elsewhere on the machine, by its absolute path).
+        name = path.relative_to(ctx.build_dir) if path.is_relative_to(ctx.build_dir) else path
+        digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
+    # Values that change what an install fetches: referenced ${VAR}s and index settings.
+    relevant = sorted(name for name in ctx.config
+                      if name in referenced or name.startswith(("PIP_", "UV_")))
+    for name in relevant:
+        digest.update(f"{name}={ctx.config[name]}\0".encode())
+    return digest.hexdigest()

@@ -1,0 +1,196 @@
+"""Which Python version the app asks for, and which interpreter satisfies it.
+
+Precedence (docs/buildpack.md): `.python-version`, then `runtime.txt` (legacy), then
+`requires-python` in pyproject.toml, then the newest supported version available.
+"""
+
+import re
+from collections import namedtuple
+from pathlib import Path
+
+from buildpack import toml
+from buildpack.log import messages
+from buildpack.log.output import BuildError, warning
+
+# The supported minors and the newest patch of each known to exist (bump on new releases).
+LATEST_PATCH = {(3, 10): 21, (3, 11): 16, (3, 12): 14, (3, 13): 15, (3, 14): 7}
+SUPPORTED_RANGE = "{}.{} to {}.{}".format(*min(LATEST_PATCH), *max(LATEST_PATCH))
+
+# Names people give the version file by mistake. Checked first: a misspelled file would
+# otherwise be ignored without a word and the build would use some other version.
+MISSPELLED_FILES = (
+    ".python-version.txt", ".python_version", ".pythonversion", ".python-versions",
+    ".python-verson", ".pyhton-version", ".python-version ", "python-version",
+    "python_version", "python-version.txt", ".Python-version", ".PYTHON-VERSION",
+    "runtime.text", "runtime.txt.txt", "Runtime.txt", "runtime-txt", ".runtime.txt",
+    "runtime.txt ", "runtimes.txt",
+)
+
+# At most four digits a part: int() of a longer run is slow (and refused past 4300 digits).
+VERSION_RE = re.compile(r"^(\d{1,4})\.(\d{1,4})(?:\.(\d{1,4}))?$")
+RUNTIME_TXT_RE = re.compile(r"^python-(\d{1,4})\.(\d{1,4})(?:\.(\d{1,4}))?$")
+CLAUSE_RE = re.compile(r"^\s*(===|==|!=|~=|>=|<=|>|<)\s*(\d{1,4}(?:\.\d{1,4})*)(\.\*)?\s*$")
+
+# What the app asked for. A pin has `version` (2 or 3 numbers); requires-python has
+# `specifier`; no source at all has neither. `origin` names the file for the log.
+Request = namedtuple("Request", "version specifier origin")
+
+
+def dotted(version):
+    return ".".join(str(part) for part in version)
+
+
+def requested_version(app_dir):
+    """The app's Request, from the first source in precedence order that exists."""
+    app_dir = Path(app_dir)
+    for name in MISSPELLED_FILES:
+        if (app_dir / name).is_file():
+            raise BuildError(messages.misspelled_version_file(name))
+
+    python_version = app_dir / ".python-version"
+    runtime_txt = app_dir / "runtime.txt"
+    for path in (python_version, runtime_txt):
+        if path.is_dir():
+            raise BuildError(messages.folder_not_file(path.name, "the Python version to use"))
+    if python_version.is_file():
+        request = _read_pin(python_version, VERSION_RE, "3.13 (recommended) or 3.13.1", "3.13")
+        if runtime_txt.is_file():
+            warning(messages.runtime_txt_ignored())
+        return request
+    if runtime_txt.is_file():
+        request = _read_pin(runtime_txt, RUNTIME_TXT_RE, "python-3.13.1", "python-3.13")
+        warning(messages.runtime_txt_deprecated(dotted(request.version[:2])))
+        return request
+    pyproject = app_dir / "pyproject.toml"
+    if pyproject.is_file():
+        specifier = toml.project_table(pyproject).get("requires-python")
+        if specifier:
+            _parse_specifier(specifier)  # fail early on a malformed one
+            return Request(None, specifier, "requires-python in pyproject.toml")
+    return Request(None, None, None)
+
+
+def _read_pin(path, pattern, example, sample):
+    """The Request of a version file; `example` describes valid lines, `sample` is one."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")  # a UTF-8 BOM is tolerated
+    except UnicodeDecodeError:
+        raise BuildError(messages.unreadable_version_file(path.name, sample)) from None
+    if "\x00" in text:  # UTF-16 and friends decode "successfully" with NULs in between
+        raise BuildError(messages.unreadable_version_file(path.name, sample))
+    lines = [
+        (number, line.strip())
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.strip().startswith("#")
+    ]
+    if not lines:
+        raise BuildError(messages.empty_version_file(path.name, sample))
+    if len(lines) > 1:
+        raise BuildError(messages.several_versions(path.name, lines))
+    number, line = lines[0]
+    match = pattern.match(line)
+    if not match:
+        raise BuildError(messages.invalid_version(path.name, number, line, example))
+    version = tuple(int(part) for part in match.groups() if part is not None)
+    return Request(version, None, path.name)
+
+
+def _parse_specifier(specifier):
+    """PEP 440 clauses of a requires-python value, as (operator, version tuple, wildcard)."""
+    clauses = []
+    for text in specifier.split(","):
+        match = CLAUSE_RE.match(text)
+        if not match:
+            raise BuildError(messages.invalid_requires_python(specifier))
+        operator, version, wildcard = match.groups()
+        clauses.append((operator, tuple(int(p) for p in version.split(".")), bool(wildcard)))
+    return clauses
+
+
+def _satisfies(version, clauses):
+    for operator, wanted, wildcard in clauses:
+        if wildcard or operator in ("==", "===", "!="):
+            same = version[: len(wanted)] == wanted if wildcard else _pad(version) == _pad(wanted)
+            if same != (operator != "!="):
+                return False
+            continue
+        if operator == "~=":
+            prefix = wanted[:-1]
+            if version < wanted or version[: len(prefix)] != prefix:
+                return False
+            continue
+        mine, theirs = _pad(version), _pad(wanted)
+        ok = {">=": mine >= theirs, "<=": mine <= theirs,
+              ">": mine > theirs, "<": mine < theirs}[operator]
+        if not ok:
+            return False
+    return True
+
+
+def _pad(version):
+    return tuple(version) + (0,) * (3 - len(version))
+
+
+def choose(request, available, install):
+    """The Interpreter to build with, given the Request and what the machine has.
+
+    `available` lists Interpreters found on the machine; `install(version)` tries to get
+    one with uv and returns an Interpreter or None. Returns (interpreter, log line).
+    """
+    # Newest minor first; within a minor, self-contained interpreters before a distro's.
+    local = sorted(available, key=lambda i: (i.version[:2], not i.system, i.version), reverse=True)
+    supported = [i for i in local if i.version[:2] in LATEST_PATCH]
+
+    if request.version is None and request.specifier is None:
+        chosen = supported[0] if supported else install(dotted(max(LATEST_PATCH)))
+        if chosen is None:
+            raise BuildError(messages.no_python_available(_choices(local)))
+        warning(messages.no_version_specified(dotted(chosen.version[:2])))
+        return chosen, f"No Python version was specified. Using Python {dotted(chosen.version)}"
+
+    if request.specifier is not None:
+        clauses = _parse_specifier(request.specifier)
+        matching = [i for i in supported if _satisfies(i.version, clauses)]
+        if matching:
+            chosen = matching[0]
+        else:  # uv may download the newest supported minor that matches
+            downloadable = [minor for minor in sorted(LATEST_PATCH, reverse=True)
+                            if _satisfies((*minor, LATEST_PATCH[minor]), clauses)]
+            chosen = install(dotted(downloadable[0])) if downloadable else None
+        if chosen is None:
+            raise BuildError(messages.no_python_for_specifier(request.specifier, _choices(local)))
+        return chosen, (f"Using Python {dotted(chosen.version)}, the newest available that "
+                        f"matches {request.specifier} ({request.origin})")
+
+    wanted = request.version
+    shown = dotted(wanted)
+    if wanted[:2] < min(LATEST_PATCH):
+        raise BuildError(messages.end_of_life(shown, request.origin, SUPPORTED_RANGE))
+    same_minor = [i for i in supported if i.version[:2] == wanted[:2]]
+    if wanted[:2] not in LATEST_PATCH or (
+        len(wanted) == 3 and wanted[2] > LATEST_PATCH[wanted[:2]]
+        and not any(i.version == wanted for i in same_minor)
+    ):
+        raise BuildError(messages.unknown_version(shown, request.origin, _choices(local)))
+
+    origin = f"Using Python {shown} specified in {request.origin}"
+    if len(wanted) == 2:
+        chosen = same_minor[0] if same_minor else install(shown)
+    else:
+        exact = [i for i in same_minor if i.version == wanted]
+        if exact:
+            chosen = exact[0]
+        elif same_minor:
+            chosen = same_minor[0]
+            warning(messages.patch_unavailable(shown, dotted(chosen.version), request.origin))
+        else:
+            chosen = install(shown)
+    if chosen is None:
+        raise BuildError(messages.version_unavailable(shown, request.origin, _choices(local)))
+    return chosen, origin
+
+
+def _choices(local):
+    """What the user can ask for: the supported range, and what this machine has."""
+    here = [dotted(i.version) for i in local if i.version[:2] in LATEST_PATCH]
+    return SUPPORTED_RANGE, here
