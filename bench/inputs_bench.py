@@ -35,7 +35,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from buildpack import config_vars, output  # noqa: E402
+from buildpack import config_vars  # noqa: E402
+from buildpack.log import output  # noqa: E402
 from common import environment, settle, work_folder  # noqa: E402
 from tests import apps  # noqa: E402  (the same generated Django apps the tests build)
 

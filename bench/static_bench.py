@@ -29,9 +29,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from build_bench import Classic  # noqa: E402
-from buildpack import slug, static_cache  # noqa: E402
-from buildpack.python import interpreters
+from buildpack import slug  # noqa: E402
 from buildpack.compile import Context  # noqa: E402
+from buildpack.layers import static_files  # noqa: E402
+from buildpack.python import interpreters  # noqa: E402
 from common import environment, settle, work_folder  # noqa: E402
 from tests import apps  # noqa: E402  (the same generated Django apps the tests build)
 
@@ -76,7 +77,7 @@ def reuse_step(builds, slug_dir):
                   interpreter=interpreters.Interpreter(tuple(map(int, version.split("."))), python, None),
                   python=python, site_packages=slug.site_packages(build_dir.resolve()))
     started = time.perf_counter()
-    facts, changes = static_cache.reuse(ctx)
+    facts, changes = static_files.restore(ctx)
     seconds = time.perf_counter() - started
     if facts is None:
         sys.exit(f"static_bench: the static output was not reused: {changes}")

@@ -6,7 +6,6 @@ The build is one linear sequence of steps, in the order they run.
 import contextlib
 import os
 import shutil
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,13 +13,10 @@ from buildpack import config_vars, files, hooks, release, slug
 from buildpack.slug import profile_d
 from buildpack.deps import manifests, packages
 from buildpack.django import build, discovery
-from buildpack.layers import cache, tools
+from buildpack.layers import environment, tools
 from buildpack.log import messages, output
 from buildpack.python import install, interpreters, version
-from buildpack.log.output import BuildError, detail, note, step, warning
-
-# Bump to discard every cached environment (when the slug layout changes).
-CACHE_FORMAT = 1
+from buildpack.log.output import BuildError, note, step, warning
 
 
 @dataclass
@@ -101,14 +97,14 @@ def _steps(ctx):
     ctx.interpreter = _select_python(ctx)
     manifest = manifests.choose(ctx.build_dir, ctx.config)
     installer = packages.choose_installer(ctx)
-    environment = cache.Unit(ctx.cache_dir, "python")
-    previous = _restore_or_install_python(ctx, environment, installer)
+    previous = environment.restore(ctx, installer)
+    if previous is None:
+        _install_python(ctx)
     ctx.python = slug.python(ctx.build_dir, ctx.interpreter.version)
     ctx.site_packages = slug.site_packages(ctx.build_dir)
 
     record, installed = packages.install(ctx, installer, manifest, previous)
-    metadata = {**_environment_key(ctx, installer), **record}
-    with _saved_meanwhile(environment, slug.python_home(ctx.build_dir), metadata, installed):
+    with environment.saved_meanwhile(ctx, installer, record, installed):
         release.write(ctx.build_dir, project)
         build.run(ctx, project, manifest)
 
@@ -122,36 +118,6 @@ def _steps(ctx):
     # The slug as it will run; the Python environment's links are the build's own (a
     # distribution's Python is linked to, not copied).
     files.refuse_links_outside(ctx.build_dir, skipped=[slug.PYTHON_HOME])
-
-
-@contextlib.contextmanager
-def _saved_meanwhile(unit, folder, metadata, changed):
-    """Save `folder` in the cache `unit`, when the install changed it, while the block's steps
-    run: collectstatic spends its first half second on one core, which the copy's folder
-    creation fills. The save ends before the build goes on, the block failing included, so
-    that a failure in the app's code keeps the cache. A full cache is only a warning: the
-    slug is complete without it."""
-    if not changed:
-        yield
-        return
-    step("Saving cache")
-    failures = []
-
-    def save():
-        try:
-            unit.save(folder, metadata)
-        except Exception as exc:  # raised in the build's own thread, after the block
-            failures.append(exc)
-
-    saver = threading.Thread(target=save)
-    saver.start()
-    try:
-        yield
-    finally:
-        saver.join()
-    if failures:
-        with cache.unless_full(unit.folder.parent):
-            raise failures[0]
 
 
 def _refuse_committed_environments(build_dir):
@@ -186,33 +152,11 @@ def _install_with_uv(ctx, wanted_version):
     return max(matches, key=lambda i: i.version, default=None)
 
 
-def _environment_key(ctx, installer):
-    """What the cached environment was made for: any change means starting over."""
-    python = ctx.python_version + (" (the system's)" if ctx.interpreter.system else "")
-    return {"format": CACHE_FORMAT, "stack": ctx.stack, "python": python, "installer": installer.name}
-
-
-def _restore_or_install_python(ctx, environment, installer):
-    """Restore the cached environment if it still fits; returns its metadata, or None."""
-    wanted = _environment_key(ctx, installer)
-    cached = environment.metadata()
-    if cached is not None:
-        reasons = [messages.cache_reason(key, cached.get(key), value)
-                   for key, value in wanted.items() if cached.get(key) != value]
-        if not reasons:
-            step("Restoring cache")
-            environment.link_to(slug.python_home(ctx.build_dir))
-            detail(f"Using cached install of Python {ctx.python_version}")
-            return cached
-        step("Discarding cache since:")
-        for reason in reasons:
-            detail(f"- {reason}")
-        environment.discard()
+def _install_python(ctx):
     step(f"Installing Python {ctx.python_version}")
     if ctx.interpreter.system:
         note(messages.system_python(ctx.python_version, ctx.interpreter.executable))
     install.into_slug(ctx.interpreter, slug.python_home(ctx.build_dir))
-    return None
 
 
 def _clean_environment():

@@ -11,9 +11,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from buildpack import files, toml
+from buildpack import toml
 from buildpack.deps import failures, requirements
-from buildpack.layers import cache, tools
+from buildpack.layers import locks, tools
 from buildpack.log import messages, output
 from buildpack.python import relocate
 from buildpack.deps.installers import Pip, Uv
@@ -124,12 +124,10 @@ def _compile_requirements_in(ctx, source, installer):
     """Lock requirements.in with pip-compile into requirements.txt (reused from the cache
     while requirements.in is unchanged); print it and ask the user to commit it."""
     lock = source.with_suffix(".txt")
-    key = hashlib.sha256(b"".join(p.read_bytes() for p in requirements.files(source)))
-    key.update(f"{ctx.python_version} {PIP_TOOLS_VERSION}".encode())
-    cached = ctx.cache_dir / "requirements-in" / f"{key.hexdigest()}.txt"
-    if cached.is_file():
+    digest = locks.key([p.read_bytes() for p in requirements.files(source)], ctx.python_version,
+                       PIP_TOOLS_VERSION)
+    if locks.restore(ctx.cache_dir, digest, lock):
         step(f"Using the lock compiled from {source.name} by an earlier build")
-        lock.write_bytes(cached.read_bytes())
     else:
         step(f"Compiling {source.name} with pip-tools (pip-compile)")
         # Relative paths, run from the build folder: they are written into the lock.
@@ -139,9 +137,7 @@ def _compile_requirements_in(ctx, source, installer):
         status, log = _pip_compile(ctx, installer, args)
         if status:
             raise BuildError(failures.explain(log, "pip-compile", ctx.build_dir))
-        with cache.unless_full(ctx.cache_dir):
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            files.replace(cached, lock.read_bytes())
+        locks.save(ctx.cache_dir, digest, lock)
     detail(lock.read_text())
     note(messages.commit_the_lock(source.name, lock.name))
     return lock

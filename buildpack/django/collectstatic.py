@@ -32,7 +32,7 @@ def run(ctx, project):
         note(messages.collectstatic_without_manage_py())
         return
 
-    facts, not_reused = static_files.reuse(ctx)
+    facts, not_reused = static_files.restore(ctx)
     if facts is not None:
         step("Reusing the static files of the last build: nothing collectstatic reads has changed")
         _warn(facts, collectstatic_skipped=False)

@@ -23,25 +23,38 @@ from pathlib import Path
 
 from buildpack.layers import cache
 
+NAME = "static"
 FORMAT = 2  # bump when the metadata changes meaning
 
 
-def reuse(ctx):
+def restore(ctx):
     """(the facts the cached output was made with, None) after restoring it, or (None, why it
     can't be reused; None when there is nothing to reuse)."""
-    unit = cache.Unit(ctx.cache_dir, "static")
+    unit = cache.Unit(ctx.cache_dir, NAME)
     cached = _metadata(unit)
     if cached is None:
         return None, None
-    output = ctx.build_dir / cached["output"]
-    if output.exists():
+    if (ctx.build_dir / cached["output"]).exists():
         return None, f"{cached['output']} is in the app already"
-    changes = _changes(ctx, cached)
-    if changes:
-        more = f" and {len(changes) - 3} more" if len(changes) > 3 else ""
-        return None, f"{', '.join(changes[:3])}{more} changed"
-    unit.link_to(output)
+    why = reasons(ctx, cached)
+    if why:
+        more = f" and {len(why) - 3} more" if len(why) > 3 else ""
+        return None, f"{', '.join(why[:3])}{more} changed"
+    unit.link_to(ctx.build_dir / cached["output"])
     return cached["facts"], None
+
+
+def reasons(ctx, cached):
+    """What changed since the cached output was made, in words, most telling first (and
+    cheapest: the files are looked at only when the Python version and config vars match);
+    [] when it can be linked back."""
+    if cached["python"] != ctx.python_version:
+        return [f"the Python version ({cached['python']} -> {ctx.python_version})"]
+    if cached["config"] != _config_digest(ctx):
+        return ["the config vars"]
+    before = cached["digests"]
+    now = _inputs(ctx, cached["files"], cached["folders"], cached)["digests"]
+    return sorted(name for name in before.keys() | now.keys() if before.get(name) != now.get(name))
 
 
 def save(ctx, report):
@@ -65,7 +78,7 @@ def save(ctx, report):
         return f"collectstatic did not create {output}"
     files = _recorded_files(ctx, report["read"], output, folders)
     relative = [str(folder.relative_to(build_dir)) for folder in folders]
-    unit = cache.Unit(ctx.cache_dir, "static")
+    unit = cache.Unit(ctx.cache_dir, NAME)
     metadata = {"format": FORMAT, "output": str(output.relative_to(build_dir)), "files": files,
                 "folders": relative, "python": ctx.python_version, "config": _config_digest(ctx),
                 **_inputs(ctx, files, relative, _metadata(unit)),
@@ -129,15 +142,3 @@ def _input_files(build_dir, files, folders):
         for root, _, names in os.walk(build_dir / folder, followlinks=True):
             for name in names:
                 yield str(Path(root, name).relative_to(build_dir))
-
-
-def _changes(ctx, cached):
-    """What differs since the cached output was made, in words, most telling first (and
-    cheapest: the files are looked at only when the Python version and config vars match)."""
-    if cached["python"] != ctx.python_version:
-        return [f"the Python version ({cached['python']} -> {ctx.python_version})"]
-    if cached["config"] != _config_digest(ctx):
-        return ["the config vars"]
-    before = cached["digests"]
-    now = _inputs(ctx, cached["files"], cached["folders"], cached)["digests"]
-    return sorted(name for name in before.keys() | now.keys() if before.get(name) != now.get(name))
