@@ -6,14 +6,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-PASSED_THROUGH = ("HOME", "LANG", "PATH", "SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_CERT", "REQUESTS_CA_BUNDLE",
-                  "PYENV_ROOT")
+from runtime.commands.build import build_environment
+
 
 
 def environment():
     """The same network settings for both sides; the machine's pip.conf is left out, so that
     the classic pip sees only the package index, as a host's would."""
-    env = {name: value for name, value in os.environ.items() if name in PASSED_THROUGH}
+    env = build_environment()
     env["PIP_CONFIG_FILE"] = os.devnull
     return env
 

@@ -1,9 +1,12 @@
 """The app's files: symbolic links that must stay inside the app, and writing files that others
 may be reading, or that a killed build may leave half-written."""
 
+import contextlib
 import errno
 import fcntl
 import os
+import shutil
+from pathlib import Path
 
 from buildpack.log import messages, output
 from buildpack.log.output import BuildError
@@ -32,18 +35,39 @@ def refuse_links_outside(root, skipped=()):
 
 
 def replace(path, data, mode=None):
-    """Write `data` as a new file in place of `path`, with a rename: a reader (or the next
-    build, after a kill) sees the old file or the new one, never part of one, and a hard link
-    to the old file (from a cache) keeps the old content."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    try:
+    """Write `data` as a new file in place of `path` (see `replacing`); a hard link to the old
+    file (from a cache) keeps the old content."""
+    with replacing(path) as partial:
         partial.write_bytes(data)
         if mode is not None:
             os.chmod(partial, mode)
+
+
+@contextlib.contextmanager
+def replacing(path):
+    """Yield the path beside `path` to write a new file or folder at; when the block ends, it
+    is renamed into place of `path` (an old folder there removed first). A reader, or the next
+    build after a kill, sees the old one or the new one, never part of one; a block that
+    fails (a full disk) leaves no part of the new one behind. The `*.partial` name is what
+    the cache looks for when it cleans up after a killed build."""
+    path = Path(path)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    _remove(partial)
+    try:
+        yield partial
+        if partial.is_dir() and not partial.is_symlink():
+            _remove(path)
         os.replace(partial, path)
-    except BaseException:  # a full disk: no part of the file stays behind
-        partial.unlink(missing_ok=True)
+    except BaseException:
+        _remove(partial)
         raise
+
+
+def _remove(path):
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def lock(fd, waiting):

@@ -65,8 +65,6 @@ for script in .profile.d/*.sh; do
 done
 """
 SHELL_BOOKKEEPING = {"_", "SHLVL", "PWD", "OLDPWD"}
-# What a dyno does before a process's command; exported processes start with it.
-SOURCE_PROFILE_D = 'for script in .profile.d/*.sh; do [ -f "$script" ] && . "$script"; done; '
 
 
 @dataclass

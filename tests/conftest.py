@@ -16,18 +16,19 @@ from pathlib import Path
 
 import pytest
 
+from buildpack.slug import profile_d
+from runtime.commands.build import build_environment
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = REPO / "bin"
-PASSED_THROUGH = ("HOME", "LANG", "PATH", "STACK", "SSL_CERT_FILE", "SSL_CERT_DIR", "PIP_CERT",
-                  "REQUESTS_CA_BUNDLE", "PYENV_ROOT", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY")
-# What a host runs before a slug's command: source .profile.d, then cd to the slug (HOME).
-SOURCE_PROFILE_D = 'for f in "$HOME"/.profile.d/*.sh; do . "$f"; done; cd "$HOME"; '
+# What a host runs before a slug's command: cd to the slug (HOME), then source .profile.d.
+SOURCE_PROFILE_D = 'cd "$HOME"; ' + profile_d.SOURCE
 # The project's own `runtime` command, as installed in its virtualenv.
 RUNTIME = str(REPO / ".venv" / "bin" / "runtime")
 
 
 def build_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k in PASSED_THROUGH}
+    env = build_environment()
     env.update(extra)
     return env
 

@@ -5,12 +5,13 @@ import base64
 import hashlib
 import html.parser
 import json
-import os
 import shutil
 import ssl
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from buildpack import files
 
 DEFAULT_INDEX = "https://pypi.org/simple"
 
@@ -28,16 +29,12 @@ def download_wheel(project, version, platform_tag, cache_dir, config):
     if dest.is_file() and _sha256(dest) == sha256:
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(f"{dest.name}.{os.getpid()}.partial")
-    try:
+    # A failed download (a full disk, a bad file) leaves nothing behind.
+    with files.replacing(dest) as partial:
         with index.open(url, timeout=60) as response, open(partial, "wb") as out:
             shutil.copyfileobj(response, out)
         if sha256 and _sha256(partial) != sha256:
             raise ValueError(f"{name}: sha256 mismatch")
-        os.replace(partial, dest)
-    except BaseException:  # a failed download (a full disk, a bad file) leaves nothing behind
-        partial.unlink(missing_ok=True)
-        raise
     return dest
 
 

@@ -82,17 +82,13 @@ class Unit:
     def save(self, source, metadata):
         """Store a copy of `source` (hard links where possible) with its metadata."""
         self.metadata_file.unlink(missing_ok=True)
-        partial = self.folder.with_name(f"{self.folder.name}.{os.getpid()}.partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.parent.mkdir(parents=True, exist_ok=True)
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
         try:
-            _check_room(source, partial.parent)
-            link_copy(source, partial)
-            shutil.rmtree(self.folder, ignore_errors=True)
-            os.rename(partial, self.folder)
+            with files.replacing(self.folder) as partial:
+                _check_room(source, partial.parent)
+                link_copy(source, partial)
             files.replace(self.metadata_file, json.dumps(metadata, indent=2, sort_keys=True).encode())
         except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
             self.discard()
             raise
 

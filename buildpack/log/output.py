@@ -82,10 +82,17 @@ def detail(text):
         _write(sys.stdout, INDENT + line if line else "")
 
 
-def _use_colour(stream):
-    if os.environ.get("NO_COLOR"):
+def use_colour(stream, environ=os.environ):
+    """NO_COLOR (when not empty) wins, then FORCE_COLOR, then whether `stream` is a terminal:
+    the rule of the build log and of `runtime`'s output alike."""
+    if environ.get("NO_COLOR"):
         return False
-    return bool(os.environ.get("FORCE_COLOR")) or stream.isatty()
+    if environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
 
 
 def _box(kind, message):
@@ -93,7 +100,7 @@ def _box(kind, message):
     label = {"warning": "Warning: ", "error": "Error: ", "note": "Note: "}[kind]
     lines = [label + message.title] + ([""] + message.body.splitlines() if message.body else [])
     stream = sys.stderr
-    start, end = (_COLOURS[kind], _RESET) if _use_colour(stream) else ("", "")
+    start, end = (_COLOURS[kind], _RESET) if use_colour(stream) else ("", "")
     sys.stdout.flush()
     _write(stream, "")
     for line in lines:

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from buildpack import files
 from buildpack.python import relocate
 
 # Standard library parts no web app needs (about two thirds of an installation's size).
@@ -27,26 +28,21 @@ def into_slug(interpreter, dest):
     name = f"python{major}.{minor}"
     source = Path(interpreter.prefix)
     dest = Path(dest)
-    partial = dest.with_name(dest.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-
-    (partial / "bin").mkdir(parents=True)
-    shutil.copy2(interpreter.executable, partial / "bin" / name)
-    for alias in ("python3", "python"):
-        os.symlink(name, partial / "bin" / alias)
-    (partial / "lib").mkdir()
-    for library in (source / "lib").glob("libpython*.so*"):
-        shutil.copy2(library, partial / "lib" / library.name, follow_symlinks=False)
-    _copy_tree(source / "lib" / name, partial / "lib" / name, ignore=_skip_unneeded(source / "lib" / name))
-    (partial / "lib" / name / "site-packages").mkdir()
-    (partial / "lib" / name / "EXTERNALLY-MANAGED").unlink(missing_ok=True)
-    include = source / "include" / name
-    if include.is_dir():
-        _copy_tree(include, partial / "include" / name)
-    relocate.runpath(partial / "bin" / name)
-
-    shutil.rmtree(dest, ignore_errors=True)
-    os.replace(partial, dest)
+    with files.replacing(dest) as partial:
+        (partial / "bin").mkdir(parents=True)
+        shutil.copy2(interpreter.executable, partial / "bin" / name)
+        for alias in ("python3", "python"):
+            os.symlink(name, partial / "bin" / alias)
+        (partial / "lib").mkdir()
+        for library in (source / "lib").glob("libpython*.so*"):
+            shutil.copy2(library, partial / "lib" / library.name, follow_symlinks=False)
+        _copy_tree(source / "lib" / name, partial / "lib" / name, ignore=_skip_unneeded(source / "lib" / name))
+        (partial / "lib" / name / "site-packages").mkdir()
+        (partial / "lib" / name / "EXTERNALLY-MANAGED").unlink(missing_ok=True)
+        include = source / "include" / name
+        if include.is_dir():
+            _copy_tree(include, partial / "include" / name)
+        relocate.runpath(partial / "bin" / name)
 
 
 def _virtual_environment(interpreter, dest):

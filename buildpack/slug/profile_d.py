@@ -8,12 +8,14 @@ variables with build-time paths.
 
 from pathlib import Path
 
-PYTHON_SH = """\
+from buildpack import slug
+
+PYTHON_SH = f"""\
 # The slug's own Python, wherever the slug was moved to (HOME is the slug's folder).
-export PATH="$HOME/.heroku/python/bin:$PATH"
-export LD_LIBRARY_PATH="$HOME/.heroku/python/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export PYTHONUNBUFFERED="${PYTHONUNBUFFERED:-1}"
-export LANG="${LANG:-C.UTF-8}"
+export PATH="$HOME/{slug.PYTHON_HOME}/bin:$PATH"
+export LD_LIBRARY_PATH="$HOME/{slug.PYTHON_HOME}/lib${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"
+export PYTHONUNBUFFERED="${{PYTHONUNBUFFERED:-1}}"
+export LANG="${{LANG:-C.UTF-8}}"
 """
 
 GUNICORN_SH = """\
@@ -61,6 +63,11 @@ fi
 """
 
 
+# What a dyno does before a process's command, in the app root: exported processes and the
+# tests start with it.
+SOURCE = 'for script in .profile.d/*.sh; do [ -f "$script" ] && . "$script"; done; '
+
+
 def write(build_dir):
     folder = Path(build_dir) / ".profile.d"
     folder.mkdir(exist_ok=True)
@@ -71,7 +78,7 @@ def write(build_dir):
 
 def write_export(buildpack_dir, build_dir):
     """Environment for the next buildpack of a multi-buildpack build (build-time paths)."""
-    python_home = Path(build_dir) / ".heroku" / "python"
+    python_home = Path(build_dir) / slug.PYTHON_HOME
     (Path(buildpack_dir) / "export").write_text(
         f'export PATH="{python_home}/bin:$PATH"\n'
         f'export LD_LIBRARY_PATH="{python_home}/lib${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"\n'

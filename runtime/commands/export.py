@@ -5,10 +5,10 @@ import os
 
 from honcho.environ import ProcessParams
 
+from buildpack.slug import profile_d
 from runtime import exporters, formation
 from runtime.app import App, add_app_arguments, add_port_argument
 from runtime.commands.start import add_stop_arguments
-from runtime.environment import SOURCE_PROFILE_D
 from runtime.errors import UserError
 
 FORMATS = ("systemd", "supervisord")
@@ -58,7 +58,7 @@ def export(args):
     problems = exporters.problems(args.format, processes, env, context)
     if problems:
         raise UserError(f"cannot export to {args.format}:\n  " + "\n  ".join(problems))
-    params = [ProcessParams(p.name, SOURCE_PROFILE_D + p.command if slug else p.command, False,
+    params = [ProcessParams(p.name, profile_d.SOURCE + p.command if slug else p.command, False,
                             p.env) for p in processes]
     for file in exporters.render(args.format, params, context):
         path = os.path.join(args.directory, file.name)

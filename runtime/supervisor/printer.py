@@ -15,20 +15,10 @@ from collections import deque
 
 from honcho.colour import get_colours
 
+from buildpack.log.output import use_colour
+
 QUEUE_LIMIT = 1 << 20  # bytes of formatted output waiting for the terminal
 SYSTEM_NAME = "runtime"
-
-
-def use_colour(stream, environ=os.environ):
-    """NO_COLOR (when not empty) wins, then FORCE_COLOR, then whether `stream` is a terminal."""
-    if environ.get("NO_COLOR"):
-        return False
-    if environ.get("FORCE_COLOR"):
-        return True
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 class Printer:
