@@ -1,8 +1,11 @@
-"""The repository's own promises: the README starts with the two commands, CI runs the second."""
+"""The repository's own promises: the README starts with the two commands, CI runs the second,
+and one Python floor holds for the build's own code."""
 
+import configparser
 import re
 import subprocess
 
+from buildpack import PYTHON_FLOOR
 from tests.conftest import REPO
 
 
@@ -22,3 +25,13 @@ def test_ci_runs_the_readme_test_command():
     assert 'exec "$(dirname "$0")/../scripts/test" "$@"' in ci
     syntax = subprocess.run(["bash", "-n", str(REPO / ".ci/run")], capture_output=True, text=True)
     assert syntax.returncode == 0, syntax.stderr
+
+
+def test_the_python_floor_is_the_one_buildpack_states():
+    floor = ".".join(map(str, PYTHON_FLOOR))
+    setup = configparser.ConfigParser()
+    setup.read(REPO / "setup.cfg")
+    assert setup["options"]["python_requires"] == f">={floor}"
+    assert f"`python3` >= {floor}" in (REPO / "docs/buildpack.md").read_text()
+    wrapper = (REPO / "bin/_buildpack").read_text()
+    assert "PYTHON_FLOOR" in wrapper and not re.search(r"version_info < \(3, \d", wrapper)

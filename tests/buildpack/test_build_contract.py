@@ -1,6 +1,7 @@
 """What every build promises: config vars handled safely, errors without tracebacks."""
 
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -88,7 +89,8 @@ def test_config_vars_with_values_the_build_cannot_use_are_clear_errors(builder, 
 
 @pytest.mark.parametrize("version", ["3.9", "3.10"])
 def test_the_buildpack_runs_on_an_old_python3_of_the_build_machine(builder, tmp_path, version):
-    """The first python3 on PATH runs the buildpack's own code: 3.9 and 3.10 have no tomllib."""
+    """The first python3 on PATH at least as new as the floor runs the buildpack's own code
+    (3.10 has no tomllib); an older one (3.9) is passed over for the next."""
     found = pyenv_versions(version)
     if not found:
         pytest.skip(f"no Python {version} under pyenv")
@@ -99,3 +101,17 @@ def test_the_buildpack_runs_on_an_old_python3_of_the_build_machine(builder, tmp_
     result = builder.compile(tmp_path, env={"PATH": path})
     assert result.returncode == 0, result.log
     assert "-----> Using Python 3.12." in result.stdout
+
+
+def test_a_build_machine_without_a_new_enough_python3_is_a_clear_error(tmp_path):
+    found = pyenv_versions("3.9")
+    if not found:
+        pytest.skip("no Python 3.9 under pyenv")
+    tools = tmp_path / "bin"  # all the wrapper needs, and a python3 older than the floor
+    tools.mkdir()
+    (tools / "python3").symlink_to(f"{found[-1]}/bin/python3")
+    (tools / "dirname").symlink_to(shutil.which("dirname"))
+    result = subprocess.run([shutil.which("bash"), str(BIN / "detect"), str(tmp_path)],
+                            env={"PATH": str(tools)}, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == " !     Error: The buildpack needs python3 (3.10 or newer) on the build machine.\n"

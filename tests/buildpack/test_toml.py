@@ -1,14 +1,16 @@
-"""The TOML reader build hosts without tomllib (Python 3.9, 3.10) use: it reads what the
-standard library's reader reads, and refuses what it refuses."""
+"""The TOML reader build hosts without tomllib (Python 3.10) use: it reads what the
+standard library's reader reads, and refuses what it refuses, with the same messages."""
 
+import json
 import os
+import subprocess
 import tomllib
 
 import pytest
 
-from buildpack import toml
+from buildpack.toml import _tomli
 from tests import apps
-from tests.conftest import pyenv_versions
+from tests.conftest import REPO, pyenv_versions
 
 DOCUMENTS = {
     "pyproject": '''\
@@ -75,7 +77,7 @@ wheels = [
 
 
 def plain(value):
-    """tomllib reads dates as date objects; the fallback keeps their text."""
+    """Dates as their text, as they come back (as JSON) from another Python."""
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -85,22 +87,68 @@ def plain(value):
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_reads_what_tomllib_reads(name):
-    assert toml._Reader(DOCUMENTS[name]).document() == plain(tomllib.loads(DOCUMENTS[name]))
+    assert _tomli.loads(DOCUMENTS[name]) == tomllib.loads(DOCUMENTS[name])
 
 
-@pytest.mark.parametrize("text", [
+REFUSED = [
     'a = 1\na = 2\n',                # a key defined twice
     'a = 1\n[a.b]\nc = 2\n',         # a value used as a table
     '[project\nname = "x"\n',       # an unclosed table header
     'name = "unterminated\n',       # an unterminated string
     'key = \n',                       # no value
     'a = 1 b = 2\n',                  # two statements on one line
-])
+    'a = {b = 1,}\n',                # a trailing comma in an inline table
+    '[a]\nb = 1\n[a]\nc = 2\n',      # a table defined twice
+    'a = {b = 1}\n[a.c]\nd = 2\n',    # an inline table extended by a header
+    'a = {b = 1}\na.c = 2\n',         # an inline table extended by a dotted key
+    'a = "x\x01y"\n',               # a control character in a string
+    'a = """x\x7fy"""\n',           # DEL in a multi-line string
+    "a = 'x\x00'\n",                # NUL in a literal string
+]
+
+
+def outcome(text):
+    """What a reader makes of `text`, in the same shape as FALLBACK prints it."""
+    try:
+        return ["read", plain(tomllib.loads(text))]
+    except tomllib.TOMLDecodeError as exc:
+        return ["refused", str(exc)]
+
+
+@pytest.mark.parametrize("text", REFUSED)
 def test_refuses_what_tomllib_refuses(text):
-    with pytest.raises(tomllib.TOMLDecodeError):
+    with pytest.raises(tomllib.TOMLDecodeError) as refused:
         tomllib.loads(text)
-    with pytest.raises(ValueError):
-        toml._Reader(text).document()
+    with pytest.raises(ValueError) as fallback_refused:
+        _tomli.loads(text)
+    assert str(fallback_refused.value) == str(refused.value)
+
+
+# Runs as bin/_buildpack runs the build: isolated, with only the buildpack on sys.path.
+FALLBACK = """\
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from buildpack import toml
+result = []
+for text in json.load(sys.stdin):
+    try:
+        result.append(["read", toml._parse(text)])
+    except ValueError as exc:
+        result.append(["refused", str(exc)])
+assert "tomllib" not in sys.modules and "buildpack.toml._tomli" in sys.modules
+json.dump(result, sys.stdout, default=lambda value: value.isoformat())
+"""
+
+
+def test_a_python_without_tomllib_reads_and_refuses_as_tomllib(tmp_path):
+    found = pyenv_versions("3.10")
+    if not found:
+        pytest.skip("no Python 3.10 (a python3 without tomllib) under pyenv")
+    texts = [*DOCUMENTS.values(), *REFUSED]
+    run = subprocess.run([f"{found[-1]}/bin/python3", "-I", "-S", "-c", FALLBACK, str(REPO)], cwd=tmp_path,
+                         input=json.dumps(texts), capture_output=True, text=True, env={})
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [outcome(text) for text in texts]
 
 
 # tomllib gives up at a few hundred levels, the fallback reader (one call per level) at 1000.
