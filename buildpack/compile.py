@@ -129,27 +129,31 @@ def _refuse_committed_environments(build_dir):
 
 
 def _select_python(ctx):
-    request = version.requested_version(ctx.build_dir)
+    request, warnings = version.requested_version(ctx.build_dir)
+    for message in warnings:
+        warning(message)
     available = interpreters.find(ctx.base_env, ctx.cache_dir)
-    interpreter, origin = version.choose(request, available, lambda v: _install_with_uv(ctx, v))
-    step(origin)
-    return interpreter
+    choice = version.choose(request, available)
+    if choice.download:
+        if _install_with_uv(ctx, choice.download):
+            available = interpreters.find(ctx.base_env, ctx.cache_dir)
+        choice = version.choose(request, available, may_download=False)
+    for message in choice.warnings:
+        warning(message)
+    step(choice.origin)
+    return choice.interpreter
 
 
 def _install_with_uv(ctx, wanted_version):
-    """An interpreter from uv's downloads, or None when uv or the network is not there."""
+    """Whether uv installed Python `wanted_version` (not when uv or the network is not there)."""
     uv = tools.uv(ctx.cache_dir, ctx.config)
     if uv is None:
-        return None
+        return False
     step(f"Downloading Python {wanted_version} with uv")
     folder = interpreters.uv_install_dir(ctx.cache_dir)
     status, _ = output.run([str(uv), "python", "install", wanted_version, "--install-dir", str(folder), "--no-bin"],
                            env=ctx.base_env)
-    if status:
-        return None
-    wanted = tuple(int(part) for part in wanted_version.split("."))
-    matches = [i for i in interpreters.find(ctx.base_env, ctx.cache_dir) if i.version[:len(wanted)] == wanted]
-    return max(matches, key=lambda i: i.version, default=None)
+    return status == 0
 
 
 def _install_python(ctx):

@@ -2,6 +2,7 @@
 
 Precedence (docs/buildpack.md): `.python-version`, then `runtime.txt` (legacy), then
 `requires-python` in pyproject.toml, then the newest supported version available.
+The choice is returned with its warnings; the build prints them and runs any download.
 """
 
 import re
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from buildpack import toml
 from buildpack.log import messages
-from buildpack.log.output import BuildError, warning
+from buildpack.log.output import BuildError
 
 # The supported minors and the newest patch of each known to exist (bump on new releases).
 LATEST_PATCH = {(3, 10): 21, (3, 11): 16, (3, 12): 14, (3, 13): 15, (3, 14): 7}
@@ -35,13 +36,18 @@ CLAUSE_RE = re.compile(r"^\s*(===|==|!=|~=|>=|<=|>|<)\s*(\d{1,4}(?:\.\d{1,4})*)(
 # `specifier`; no source at all has neither. `origin` names the file for the log.
 Request = namedtuple("Request", "version specifier origin")
 
+# What to build with: an Interpreter of the machine, the log line that says why (`origin`)
+# and the warnings to show; or, when none fits but uv may fetch one, only the version to
+# `download`, after which the build chooses again among what is there.
+Choice = namedtuple("Choice", "interpreter origin warnings download", defaults=((), None))
+
 
 def dotted(version):
     return ".".join(str(part) for part in version)
 
 
 def requested_version(app_dir):
-    """The app's Request, from the first source in precedence order that exists."""
+    """(the app's Request, warnings): from the first source in precedence order that exists."""
     app_dir = Path(app_dir)
     for name in MISSPELLED_FILES:
         if (app_dir / name).is_file():
@@ -54,20 +60,17 @@ def requested_version(app_dir):
             raise BuildError(messages.folder_not_file(path.name, "the Python version to use"))
     if python_version.is_file():
         request = _read_pin(python_version, VERSION_RE, "3.13 (recommended) or 3.13.1", "3.13")
-        if runtime_txt.is_file():
-            warning(messages.runtime_txt_ignored())
-        return request
+        return request, [messages.runtime_txt_ignored()] if runtime_txt.is_file() else []
     if runtime_txt.is_file():
         request = _read_pin(runtime_txt, RUNTIME_TXT_RE, "python-3.13.1", "python-3.13")
-        warning(messages.runtime_txt_deprecated(dotted(request.version[:2])))
-        return request
+        return request, [messages.runtime_txt_deprecated(dotted(request.version[:2]))]
     pyproject = app_dir / "pyproject.toml"
     if pyproject.is_file():
         specifier = toml.project_table(pyproject).get("requires-python")
         if specifier:
             _parse_specifier(specifier)  # fail early on a malformed one
-            return Request(None, specifier, "requires-python in pyproject.toml")
-    return Request(None, None, None)
+            return Request(None, specifier, "requires-python in pyproject.toml"), []
+    return Request(None, None, None), []
 
 
 def _read_pin(path, pattern, example, sample):
@@ -131,36 +134,39 @@ def _pad(version):
     return tuple(version) + (0,) * (3 - len(version))
 
 
-def choose(request, available, install):
-    """The Interpreter to build with, given the Request and what the machine has.
+def choose(request, available, may_download=True):
+    """The Choice for the Request, given the Interpreters found on the machine.
 
-    `available` lists Interpreters found on the machine; `install(version)` tries to get
-    one with uv and returns an Interpreter or None. Returns (interpreter, log line).
+    When none fits, the Choice asks uv to download a version if `may_download`; else (the
+    download was tried, or uv is not there) the BuildError says what can be used instead.
     """
     # Newest minor first; within a minor, self-contained interpreters before a distro's.
     local = sorted(available, key=lambda i: (i.version[:2], not i.system, i.version), reverse=True)
     supported = [i for i in local if i.version[:2] in LATEST_PATCH]
 
+    def download(version, error):
+        if may_download and version:
+            return Choice(None, None, download=version)
+        raise BuildError(error)
+
     if request.version is None and request.specifier is None:
-        chosen = supported[0] if supported else install(dotted(max(LATEST_PATCH)))
-        if chosen is None:
-            raise BuildError(messages.no_python_available(_choices(local)))
-        warning(messages.no_version_specified(dotted(chosen.version[:2])))
-        return chosen, f"No Python version was specified. Using Python {dotted(chosen.version)}"
+        if not supported:
+            return download(dotted(max(LATEST_PATCH)), messages.no_python_available(_choices(local)))
+        chosen = supported[0]
+        return Choice(chosen, f"No Python version was specified. Using Python {dotted(chosen.version)}",
+                      [messages.no_version_specified(dotted(chosen.version[:2]))])
 
     if request.specifier is not None:
         clauses = _parse_specifier(request.specifier)
         matching = [i for i in supported if _satisfies(i.version, clauses)]
-        if matching:
-            chosen = matching[0]
-        else:  # uv may download the newest supported minor that matches
+        if not matching:  # uv may download the newest supported minor that matches
             downloadable = [minor for minor in sorted(LATEST_PATCH, reverse=True)
                             if _satisfies((*minor, LATEST_PATCH[minor]), clauses)]
-            chosen = install(dotted(downloadable[0])) if downloadable else None
-        if chosen is None:
-            raise BuildError(messages.no_python_for_specifier(request.specifier, _choices(local)))
-        return chosen, (f"Using Python {dotted(chosen.version)}, the newest available that "
-                        f"matches {request.specifier} ({request.origin})")
+            return download(dotted(downloadable[0]) if downloadable else None,
+                            messages.no_python_for_specifier(request.specifier, _choices(local)))
+        chosen = matching[0]
+        return Choice(chosen, f"Using Python {dotted(chosen.version)}, the newest available that "
+                              f"matches {request.specifier} ({request.origin})")
 
     wanted = request.version
     shown = dotted(wanted)
@@ -173,21 +179,16 @@ def choose(request, available, install):
     ):
         raise BuildError(messages.unknown_version(shown, request.origin, _choices(local)))
 
+    if not same_minor:
+        return download(shown, messages.version_unavailable(shown, request.origin, _choices(local)))
     origin = f"Using Python {shown} specified in {request.origin}"
     if len(wanted) == 2:
-        chosen = same_minor[0] if same_minor else install(shown)
-    else:
-        exact = [i for i in same_minor if i.version == wanted]
-        if exact:
-            chosen = exact[0]
-        elif same_minor:
-            chosen = same_minor[0]
-            warning(messages.patch_unavailable(shown, dotted(chosen.version), request.origin))
-        else:
-            chosen = install(shown)
-    if chosen is None:
-        raise BuildError(messages.version_unavailable(shown, request.origin, _choices(local)))
-    return chosen, origin
+        return Choice(same_minor[0], origin)
+    exact = [i for i in same_minor if i.version == wanted]
+    if exact:
+        return Choice(exact[0], origin)
+    chosen = same_minor[0]
+    return Choice(chosen, origin, [messages.patch_unavailable(shown, dotted(chosen.version), request.origin)])
 
 
 def _choices(local):
