@@ -7,16 +7,17 @@ The queue is bounded: when it is full the manager stops reading pipes, the proce
 their writes, and memory stays flat however fast they print.
 """
 
+import itertools
 import os
 import sys
 import threading
 import time
 from collections import deque
 
-from honcho.colour import get_colours
-
 QUEUE_LIMIT = 1 << 20  # bytes of formatted output waiting for the terminal
 SYSTEM_NAME = "runtime"
+# SGR codes given to the process names in turn: cyan, yellow, green, magenta, red, blue, then bold.
+COLOURS = ("36", "33", "32", "35", "31", "34", "36;1", "33;1", "32;1", "35;1", "31;1", "34;1")
 
 
 def use_colour(stream, environ=os.environ):
@@ -40,7 +41,7 @@ class Printer:
         self._prefix = prefix
         colour = use_colour(stream) if colour is None else colour
         width = max(len(name) for name in [SYSTEM_NAME, *names])
-        colours = get_colours()
+        colours = itertools.cycle(COLOURS)
         self._labels = {}  # name -> (bytes before the time, bytes after it)
         for name in names:
             start, end = (f"\033[{next(colours)}m", "\033[0m") if colour else ("", "")
