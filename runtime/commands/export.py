@@ -4,7 +4,7 @@ import dataclasses
 import math
 import os
 
-from runtime import exporters, formation
+from runtime import exporters, formation, messages
 from runtime.app import App, add_app_arguments, add_port_argument
 from runtime.commands.start import add_stop_arguments
 from runtime.environment import SOURCE_PROFILE_D
@@ -54,7 +54,7 @@ def export(args):
     }
     problems = exporters.problems(args.format, processes, env, context)
     if problems:
-        raise UserError(f"cannot export to {args.format}:\n  " + "\n  ".join(problems))
+        raise UserError(messages.cannot_export(args.format, problems))
     if slug:
         processes = [dataclasses.replace(p, command=SOURCE_PROFILE_D + p.command)
                      for p in processes]
@@ -68,10 +68,8 @@ def export(args):
                 output.write(file.content)
             os.chmod(path, 0o600)  # also when the file was there before
         except OSError as exc:
-            raise UserError(f"cannot write {path}: {exc.strerror}: choose a directory you can "
-                            "write to") from None
-        print(f"wrote {path}")
+            raise UserError(messages.cannot_write(path, exc)) from None
+        print(messages.wrote(path))
     if formation.ONE_SHOT in procfile.entries:
-        print(f"note: `{formation.ONE_SHOT}` is not exported: it is a one-shot; run "
-              "`runtime release` on every deploy, before restarting the processes")
+        print(messages.one_shot_not_exported(formation.ONE_SHOT))
     return 0

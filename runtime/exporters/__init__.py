@@ -8,6 +8,7 @@ the reason, before anything is written.
 
 import re
 
+from runtime import messages
 from runtime.environment import ENV_NAME, too_large
 from runtime.exporters import base, supervisord, systemd
 
@@ -28,14 +29,13 @@ def problems(format_name, processes, env, context):
     form = FORMATS[format_name]
     found = []
     if not APP_NAME.match(context["app"]):
-        found.append(f"app name {context['app']!r} may only contain letters, digits, `_` and `-`: "
-                     "give one with -a NAME")
+        found.append(messages.bad_app_name(context["app"]))
     if not USER_NAME.match(context["user"]):
-        found.append(f"user name {context['user']!r} is not a valid user name: give one with -u")
+        found.append(messages.bad_user_name(context["user"]))
     for key in ("app_root", "log"):
         reason = base.path_problem(context[key]) or form.path_problem(context[key])
         if reason:
-            found.append(f"the path {context[key]!r} cannot be written for {format_name}: {reason}")
+            found.append(messages.unwritable_path(context[key], format_name, reason))
     seen = set()
     for process in processes:
         for name, value in process.env.items():
@@ -44,8 +44,7 @@ def problems(format_name, processes, env, context):
             seen.add(name)
             source = env.get(name).source if env.get(name) else "runtime"
             if not ENV_NAME.match(name):
-                found.append(f"{name} (from {source}) is not a valid environment variable name for "
-                             f"{format_name}: rename it to letters, digits and `_`")
+                found.append(messages.bad_variable_name(name, source, format_name))
             # Within Linux's limit, a value escaped (at most 4 bytes for 1) also stays within
             # the 1 MiB lines systemd reads.
             reason = too_large(name, value, source)
@@ -53,8 +52,7 @@ def problems(format_name, processes, env, context):
                 found.append(reason)
             reason = form.value_problem(value)
             if reason:
-                found.append(f"the value of {name} (from {source}) cannot be written for "
-                             f"{format_name}: {reason}; change the value or choose another format")
+                found.append(messages.unwritable_value(name, source, format_name, reason))
     return found
 
 

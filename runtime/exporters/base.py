@@ -3,6 +3,7 @@
 import re
 from typing import NamedTuple
 
+from runtime import messages
 from runtime.errors import UserError
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -37,7 +38,7 @@ def templates(**filters):
     try:
         import jinja2  # here, not at the top: only `runtime export` pays for the import
     except ImportError:
-        raise UserError("runtime export needs the jinja2 package: pip install jinja2") from None
+        raise UserError(messages.NO_JINJA2) from None
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("runtime.exporters", "templates"),
         keep_trailing_newline=True, undefined=jinja2.StrictUndefined)

@@ -14,8 +14,10 @@ import threading
 import time
 from collections import deque
 
+from runtime import messages
+
 QUEUE_LIMIT = 1 << 20  # bytes of formatted output waiting for the terminal
-SYSTEM_NAME = "runtime"
+SYSTEM_NAME = messages.PROGRAM
 # SGR codes given to the process names in turn: cyan, yellow, green, magenta, red, blue, then bold.
 COLOURS = ("36", "33", "32", "35", "31", "34", "36;1", "33;1", "32;1", "35;1", "31;1", "34;1")
 
@@ -70,7 +72,7 @@ class Printer:
         if self._prefix:
             self.lines(SYSTEM_NAME, text.encode() + b"\n")
         else:  # keep raw process output on stdout free of our own lines
-            print(f"{SYSTEM_NAME}: {text}", file=sys.stderr, flush=True)
+            print(messages.line(text), file=sys.stderr, flush=True)
 
     def has_room(self):
         return self._queued_bytes < QUEUE_LIMIT
