@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 from runtime import environment, procfile
 from runtime.environment import app_path
+from runtime import messages
 from runtime.errors import UserError
 from runtime.formation import is_port_number
 
 
 def port_number(text):
     if not is_port_number(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+        raise argparse.ArgumentTypeError(messages.not_a_port_number(text))
     return int(text)
 
 
@@ -24,7 +25,7 @@ def seconds(text):
     except ValueError:
         value = -1
     if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds")
+        raise argparse.ArgumentTypeError(messages.not_seconds(text))
     return value
 
 
@@ -54,7 +55,7 @@ def add_port_argument(parser):
 
 
 def warn(text):
-    print(f"runtime: warning: {text}", file=sys.stderr)
+    print(messages.line(text, messages.WARNING), file=sys.stderr)
 
 
 @dataclass
@@ -68,11 +69,10 @@ class App:
     def from_args(cls, args):
         positional = getattr(args, "app_dir_positional", None)
         if positional and args.app_dir and positional != args.app_dir:
-            raise UserError(f"two app directories given ({positional} and -d {args.app_dir}): "
-                            "give one")
+            raise UserError(messages.two_app_dirs(positional, args.app_dir))
         root = positional or args.app_dir or "."
         if not os.path.isdir(root):
-            raise UserError(f"app directory {root} does not exist or is not a directory")
+            raise UserError(messages.no_app_dir(root))
         procfile_path = args.procfile or app_path(root, "Procfile")
         named = [path for option in args.env_file for path in option.split(",") if path]
         env_files = ([(path, True) for path in named] or

@@ -10,6 +10,7 @@ import sys
 import traceback
 
 from runtime.commands import build, check, config, export, release, run, start
+from runtime import messages
 from runtime.errors import UserError
 
 COMMAND_MODULES = [build, release, start, run, config, export, check]
@@ -32,7 +33,7 @@ def main(argv=None):
     try:
         status = args.func(args)
     except UserError as exc:
-        print(f"runtime: error: {exc}", file=sys.stderr)
+        print(messages.line(exc, messages.ERROR), file=sys.stderr)
         status = exc.status
     except KeyboardInterrupt:
         status = 130
@@ -42,7 +43,7 @@ def main(argv=None):
     except Exception as exc:  # our own bug: one line, the traceback only on request
         if os.environ.get("RUNTIME_DEBUG"):
             traceback.print_exc()
-        print(f"runtime: internal error: {type(exc).__name__}: {exc} "
-              "(set RUNTIME_DEBUG=1 to see the traceback)", file=sys.stderr)
+        print(messages.line(messages.internal_error(exc), messages.INTERNAL_ERROR),
+              file=sys.stderr)
         status = 70
     sys.exit(status or 0)

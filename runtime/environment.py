@@ -29,6 +29,7 @@ from dotenv.variables import parse_variables
 
 from buildpack import config_vars
 from buildpack.log.messages import excerpt
+from runtime import messages
 from runtime.supervisor import reaper
 from runtime.errors import UserError, not_utf8
 
@@ -144,7 +145,7 @@ def read_env_file(path):
     except UnicodeDecodeError as exc:
         raise not_utf8(path, exc) from None
     except OSError as exc:
-        raise UserError(f"cannot read env file {path}: {exc.strerror}") from None
+        raise UserError(messages.unreadable_env_file(path, exc)) from None
     env_file = EnvFile(path)
     lines = env_file.lines
     # python-dotenv's dotenv_values copies every earlier value (and os.environ) to resolve the
@@ -188,10 +189,7 @@ def too_large(name, value, source):
     size = len(os.fsencode(f"{name}={value}"))
     if size < config_vars.MAX_ARG_STRLEN:
         return None
-    return (f"the value of {name} (from {source}) is {size - len(name) - 1} bytes long: Linux "
-            f"passes at most {config_vars.MAX_ARG_STRLEN - 1} bytes per variable (NAME=value) to a "
-            "process, so no process could start with it; shorten it (keep big data in a file and "
-            "put the file's path in the variable)")
+    return messages.too_large(name, size, source, config_vars.MAX_ARG_STRLEN)
 
 
 def env_file_problem(path, required):
@@ -200,32 +198,21 @@ def env_file_problem(path, required):
     if os.path.isfile(path) or not (required or os.path.exists(path)):
         return None
     if not os.path.exists(path):
-        return (f"env file {path} does not exist or is not a file",
-                "create it, or drop the -e option that names it")
+        return messages.missing_env_file(path)
     kind = "a folder" if os.path.isdir(path) else "a special file"
-    what = f"{path} is {kind}, not a file of NAME=value lines"
-    if required:
-        return f"env file {what}", "give -e a file, or drop the -e option that names it"
-    return what, "rename or remove it, or name an env file with -e FILE"
+    return messages.env_file_not_a_file(path, kind, required)
 
 
 def load_env_file(path):
     """A .env file that must be usable: a statement python-dotenv cannot parse is an error."""
     env_file = read_env_file(path)
     if env_file.errors:
-        found = "\n  ".join(f"{path}:{line}: cannot parse `{excerpt(text)}`"
-                            for line, text in env_file.errors)
-        raise UserError(f"the env file {path} is invalid:\n  {found}\n"
-                        "Write each variable as NAME=value; quote values that contain spaces or "
-                        "`#` (NAME=\"a value\"), and close every quote.")
+        raise UserError(messages.invalid_env_file(path, env_file.errors))
     for name, value in env_file.values.items():
         if not holdable(name):
-            raise UserError(f"{env_file.source(name)}: the name {excerpt(name)!r} cannot be given to "
-                            "an environment variable, since it contains `=` or a NUL byte: use "
-                            "letters, digits and `_`")
+            raise UserError(messages.unholdable_name(env_file.source(name), name))
         if "\0" in value:
-            raise UserError(f"{env_file.source(name)}: the value of {name} contains a NUL byte, "
-                            "which no process environment can hold: remove it")
+            raise UserError(messages.nul_in_value(env_file.source(name), name))
     return env_file
 
 
@@ -246,20 +233,15 @@ def collect_env_py(app_dir, environ):
         returncode, report_text, errors, left_running = reaper.run_alone(
             [sys.executable, "-B", "-c", ENV_PY_COLLECTOR], ENV_PY_TIMEOUT, cwd=app_dir, env=environ)
     except subprocess.TimeoutExpired:
-        raise UserError(f"{path} did not finish within {ENV_PY_TIMEOUT} s: it should only set "
-                        "variables (os.environ.setdefault(...)), not wait for anything") from None
+        raise UserError(messages.env_py_timeout(path, ENV_PY_TIMEOUT)) from None
     errors = errors.decode(errors="replace")
     if returncode != 0:
-        raise UserError(f"{path} failed (exit code {returncode}) while runtime collected "
-                        "the variables it sets; fix it or remove it. Its output:\n"
-                        + errors.rstrip())
+        raise UserError(messages.env_py_failed(path, returncode, errors))
     sys.stderr.write(errors)
     try:
         collected = json.loads(report_text)
     except ValueError:  # it ended the interpreter itself (sys.exit, os._exit) before the report
-        raise UserError(f"{path} ended the interpreter (sys.exit()?) before runtime could collect "
-                        "the variables it sets: it should only set variables "
-                        "(os.environ.setdefault(...))") from None
+        raise UserError(messages.env_py_exited(path)) from None
     return {name: tuple(entry) for name, entry in collected.items()}, left_running
 
 
@@ -273,20 +255,17 @@ def source_profile_d(app_dir, environ):
         returncode, stdout, stderr, left_running = reaper.run_alone(
             ["bash", "-c", PROFILE_D_SNAPSHOTS], PROFILE_D_TIMEOUT, cwd=app_dir, env=environ)
     except FileNotFoundError:
-        raise UserError(f"{app_path(app_dir, '.profile.d')} needs bash to be sourced, and bash is "
-                        "not installed: install it (apt-get install bash)") from None
+        raise UserError(messages.no_bash(app_path(app_dir, ".profile.d"))) from None
     except subprocess.TimeoutExpired:
-        raise UserError(f"sourcing {app_path(app_dir, '.profile.d/*.sh')} did not finish within "
-                        f"{PROFILE_D_TIMEOUT} s: these scripts should only set variables") from None
+        raise UserError(messages.profile_d_timeout(app_path(app_dir, ".profile.d/*.sh"),
+                                                   PROFILE_D_TIMEOUT)) from None
     sys.stderr.write(stderr.decode(errors="replace"))
     # Snapshots end with an empty field, so "\0\0" separates them; anything after the last
     # separator is a script that stopped the shell before its snapshot.
     *snapshots, unfinished = stdout.split(b"\0\0")
     if unfinished or returncode != 0:
         script = os.fsdecode(unfinished.split(b"\0")[0]) or ".profile.d/*.sh"
-        raise UserError(f"{app_path(app_dir, script)} stopped the shell (exit code "
-                        f"{returncode}) while it was being sourced: profile scripts must "
-                        "set variables only, never call `exit` or fail")
+        raise UserError(messages.profile_d_stopped(app_path(app_dir, script), returncode))
     changes, previous = [], None
     for record in snapshots:
         script, *entries = os.fsdecode(record).split("\0")
@@ -317,22 +296,17 @@ def load(app_dir, env_files, override=False, environ=None, source_scripts=True, 
     if os.path.isfile(env_py):
         collected, left_running = collect_env_py(app_dir, environ)
         if left_running:
-            env.warnings.append(
-                f"{env_py} left processes running when it finished; runtime stopped them: only "
-                "set variables in it (os.environ.setdefault(...)), and start processes from the "
-                "Procfile")
+            env.warnings.append(messages.env_py_left_running(env_py))
         for name, (value, was_set) in collected.items():
             env.set(name, value, env_py)
             if was_set:
-                env.warnings.append(
-                    f"{env_py} replaces {name}, which is already set: Django's `import env` would "
-                    f"override the real value too; use os.environ.setdefault({name!r}, ...)")
+                env.warnings.append(messages.env_py_replaces(env_py, name))
 
     files = []
     for path, required in env_files:
         problem = env_file_problem(path, required)
         if problem:
-            raise UserError("{}: {}".format(*problem))
+            raise UserError(messages.env_file_problem(*problem))
         if os.path.isfile(path):
             files.append(load_env_file(path))
 
@@ -360,10 +334,8 @@ def load(app_dir, env_files, override=False, environ=None, source_scripts=True, 
     if source_scripts:
         changes, left_running = source_profile_d(app_dir, env.values())
         if left_running:
-            env.warnings.append(
-                f"{app_path(app_dir, '.profile.d/*.sh')} left processes running when sourced; "
-                "runtime stopped them: profile scripts should only set variables, and processes "
-                "belong in the Procfile")
+            scripts = app_path(app_dir, ".profile.d/*.sh")
+            env.warnings.append(messages.profile_d_left_running(scripts))
         for script, name, value in changes:
             if value is None:
                 env.unset(name)

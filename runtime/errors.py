@@ -1,5 +1,8 @@
 """The one exception every `runtime` command raises for a problem the user can fix."""
 
+from runtime import messages
+
+
 class UserError(Exception):
     """Printed as `runtime: error: <message>` (no traceback); the command exits `status`."""
 
@@ -10,6 +13,5 @@ class UserError(Exception):
 
 def not_utf8(path, exc):
     """The UserError for a file at `path` that failed to decode as UTF-8 with `exc`."""
-    return UserError(f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
-                     f"{exc.start}): save it as UTF-8")
+    return UserError(messages.not_utf8(path, exc))
 

@@ -1,17 +1,14 @@
 """`runtime export`: the Procfile's processes as systemd units or a supervisord program group."""
 
+import dataclasses
 import math
 import os
 
-from honcho.environ import ProcessParams
-
 from buildpack.slug import profile_d
-from runtime import exporters, formation
+from runtime import exporters, formation, messages
 from runtime.app import App, add_app_arguments, add_port_argument
 from runtime.commands.start import add_stop_arguments
 from runtime.errors import UserError
-
-FORMATS = ("systemd", "supervisord")
 
 
 def add_parser(subparsers):
@@ -21,7 +18,7 @@ def add_parser(subparsers):
         "release) under systemd or supervisord, with the same ports and the app's own "
         "configuration (defaults, env.py, .env files; not the environment of this shell). In a "
         "built slug, each process sources .profile.d/*.sh first, with HOME set to the app root.")
-    parser.add_argument("format", choices=FORMATS, metavar="FORMAT",
+    parser.add_argument("format", choices=tuple(exporters.FORMATS), metavar="FORMAT",
                         help="systemd or supervisord")
     parser.add_argument("directory", metavar="DIR", help="where to write the files")
     parser.add_argument("-a", "--app", metavar="NAME",
@@ -57,10 +54,11 @@ def export(args):
     }
     problems = exporters.problems(args.format, processes, env, context)
     if problems:
-        raise UserError(f"cannot export to {args.format}:\n  " + "\n  ".join(problems))
-    params = [ProcessParams(p.name, profile_d.SOURCE + p.command if slug else p.command, False,
-                            p.env) for p in processes]
-    for file in exporters.render(args.format, params, context):
+        raise UserError(messages.cannot_export(args.format, problems))
+    if slug:
+        processes = [dataclasses.replace(p, command=profile_d.SOURCE + p.command)
+                     for p in processes]
+    for file in exporters.render(args.format, processes, context):
         path = os.path.join(args.directory, file.name)
         try:
             os.makedirs(args.directory, exist_ok=True)
@@ -70,10 +68,8 @@ def export(args):
                 output.write(file.content)
             os.chmod(path, 0o600)  # also when the file was there before
         except OSError as exc:
-            raise UserError(f"cannot write {path}: {exc.strerror}: choose a directory you can "
-                            "write to") from None
-        print(f"wrote {path}")
+            raise UserError(messages.cannot_write(path, exc)) from None
+        print(messages.wrote(path))
     if formation.ONE_SHOT in procfile.entries:
-        print(f"note: `{formation.ONE_SHOT}` is not exported: it is a one-shot; run "
-              "`runtime release` on every deploy, before restarting the processes")
+        print(messages.one_shot_not_exported(formation.ONE_SHOT))
     return 0

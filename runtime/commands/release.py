@@ -3,7 +3,7 @@
 import math
 import sys
 
-from runtime import formation
+from runtime import formation, messages
 from runtime.app import App, add_app_arguments, add_port_argument
 from runtime.commands.start import add_stop_arguments
 from runtime.supervisor.manager import Manager
@@ -36,12 +36,11 @@ def release(args):
     printer = Printer([process.name], prefix=False)
     status = Manager([process], app.root, printer, args.timeout, boot_timeout=math.inf).run()
     if status == 0:
-        say(f"release succeeded: `{process.command}` ({process.where})")
+        say(messages.release_succeeded(process.command, process.where))
     else:
-        say(f"release failed with exit code {status}: `{process.command}` ({process.where}); a "
-            "platform would not deploy this release. Fix the problem above and run it again.")
+        say(messages.release_failed(status, process.command, process.where))
     return status
 
 
 def say(text):
-    print(f"runtime: {text}", file=sys.stderr, flush=True)
+    print(messages.line(text), file=sys.stderr, flush=True)

@@ -9,8 +9,7 @@ import os
 import signal
 import sys
 
-from buildpack.log.messages import excerpt
-from runtime import formation
+from runtime import formation, messages
 from runtime.app import App, add_app_arguments, add_port_argument
 from runtime.errors import UserError
 from runtime.supervisor.manager import SHELL
@@ -33,8 +32,7 @@ def add_parser(subparsers):
 def run(args):
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
-        raise UserError("nothing to run: give a command (`runtime run python manage.py shell`) or "
-                        "a Procfile process type (`runtime run web`)")
+        raise UserError(messages.NOTHING_TO_RUN)
     app = App.from_args(args)
     procfile = _procfile_naming(app, command[0]) if len(command) == 1 else None
     env = app.environment()
@@ -68,11 +66,8 @@ def exec_command(argv, env, cwd):
     try:
         os.execvpe(argv[0], argv, env)
     except FileNotFoundError:
-        raise UserError(f"command not found: {excerpt(argv[0])} (searched PATH of the app's environment, "
-                        "from the app root): install it, fix its name, or activate the app's "
-                        "virtualenv", status=127) from None
+        raise UserError(messages.command_not_found(argv[0]), status=127) from None
     except PermissionError:
-        raise UserError(f"{excerpt(argv[0])} is not executable: `chmod +x` it, or run it through its "
-                        "interpreter", status=126) from None
+        raise UserError(messages.not_executable(argv[0]), status=126) from None
     except OSError as exc:
-        raise UserError(f"cannot run {excerpt(argv[0])}: {exc.strerror}", status=126) from None
+        raise UserError(messages.cannot_run(argv[0], exc), status=126) from None

@@ -31,7 +31,7 @@ import struct
 import termios
 import time
 
-from buildpack.log.messages import excerpt
+from runtime import messages
 from runtime.supervisor import reaper
 from runtime.formation import ONE_SHOT
 
@@ -164,17 +164,15 @@ class Manager:
                 start_new_session=True)
         except (OSError, ValueError) as exc:
             child.status = 127
-            reason = getattr(exc, "strerror", None) or str(exc)
-            if getattr(exc, "errno", None) == errno.E2BIG:
-                reason += " (the environment is too big: look for a huge value in the env files)"
-            self._say(f"{child.name} could not start `{excerpt(process.command)}` ({process.where}): "
-                      + reason)
+            too_big = getattr(exc, "errno", None) == errno.E2BIG
+            self._say(messages.could_not_start(child.name, process.command, process.where,
+                                               getattr(exc, "strerror", None) or str(exc), too_big))
             self._failed(child.status)
             return
         self.by_pid[child.popen.pid] = child
         os.set_blocking(child.popen.stdout.fileno(), False)  # see _read_pending
         self.selector.register(child.popen.stdout, selectors.EVENT_READ, child)
-        self._say(f"{child.name} started with pid {child.popen.pid} (PORT={process.port})")
+        self._say(messages.started(child.name, child.popen.pid, process.port))
         if process.type == "web":
             child.boot_check_at = time.monotonic() + self.boot_timeout
 
@@ -186,9 +184,9 @@ class Manager:
             number = self.received.pop(0)
             self.interrupted_by = self.interrupted_by or number
             if number == signal.SIGINT and self.kill_at is not None:
-                self._kill("Ctrl-C while stopping")
+                self._kill(messages.CTRL_C_WHILE_STOPPING)
             else:
-                self._say(f"{signal_name(number)} received")
+                self._say(messages.signal_received(signal_name(number)))
                 self._stop()
 
     def _reap(self):
@@ -209,28 +207,25 @@ class Manager:
         code = child.popen.returncode  # -N for a death by signal N
         child.status = status = 128 - code if code < 0 else code
         if code < 0:
-            self._say(f"{child.name} was killed by {signal_name(-code)} (exit code {status})")
+            self._say(messages.killed_by(child.name, signal_name(-code), status))
         else:
-            self._say(f"{child.name} exited with code {status}")
+            self._say(messages.exited(child.name, status))
         if self.kill_at is not None:
             return  # it stopped as it was asked to
         if status != 0:
             self._hint(child)
             self._failed(status)
         elif child.process.type == ONE_SHOT and any(c.running for c in self.children):
-            self._say(f"{child.name} finished; the other processes keep running")
+            self._say(messages.one_shot_finished(child.name))
         else:
             self._stop()
 
     def _hint(self, child):
         process = child.process
         if child.status == 127:
-            self._say(f"{child.name}: the shell could not find a command in `{process.command}` "
-                      f"({process.where}): install it, fix its name, or put it on PATH (a source "
-                      "checkout needs its virtualenv active; a built slug puts its own on PATH)")
+            self._say(messages.command_not_found_in(child.name, process.command, process.where))
         elif child.status == 126:
-            self._say(f"{child.name}: a command in `{process.command}` ({process.where}) is not "
-                      "executable: `chmod +x` it, or run it through its interpreter")
+            self._say(messages.not_executable_in(child.name, process.command, process.where))
 
     def _failed(self, status):
         if self.failure is None:
@@ -242,14 +237,14 @@ class Manager:
             return
         self.kill_at = time.monotonic() + self.timeout
         if any(child.group_alive() for child in self.children) or self._strays():
-            self._say(f"stopping all processes with SIGTERM (SIGKILL after {self.timeout:g} s)")
+            self._say(messages.stopping(self.timeout))
         self._signal_all(signal.SIGTERM)
 
     def _kill(self, reason):
         if self.killed_at is not None:
             return
         self.killed_at = time.monotonic()
-        self._say(f"{reason}: sending SIGKILL to all processes")
+        self._say(messages.killing(reason))
         self._signal_all(signal.SIGKILL)
 
     def _signal_all(self, number):
@@ -275,24 +270,21 @@ class Manager:
         if self.kill_at is not None and self.killed_at is None and now >= self.kill_at:
             late = [child.name for child in self.children if child.group_alive()]
             if self._strays():
-                late.append("processes they started")
+                late.append(messages.THEIR_PROCESSES)
             self.escalated = True
-            self._kill(f"{', '.join(late)} did not stop within {self.timeout:g} s")
+            self._kill(messages.did_not_stop(late, self.timeout))
         for child in self.children:
             if child.boot_check_at is not None and now >= child.boot_check_at:
                 child.boot_check_at = None
                 port = child.process.port
                 if child.running and self.kill_at is None and not port_is_bound(port):
-                    self._say(
-                        f"warning: {child.name} has not bound PORT {port} within "
-                        f"{self.boot_timeout:g} s; a platform would stop it (Heroku error R10). "
-                        "Listen on 0.0.0.0:$PORT, e.g. `gunicorn --bind 0.0.0.0:$PORT mysite.wsgi`")
+                    self._say(messages.port_not_bound(child.name, port, self.boot_timeout))
 
     def _finished(self):
         if any(child.running for child in self.children):
             if self.killed_at is not None and time.monotonic() > self.killed_at + KILL_WAIT:
-                stuck = ", ".join(child.name for child in self.children if child.running)
-                self._say(f"{stuck} still running {KILL_WAIT} s after SIGKILL; giving up on them")
+                stuck = [child.name for child in self.children if child.running]
+                self._say(messages.still_running(stuck, KILL_WAIT))
                 return True
             return False
         if self.kill_at is None:  # all exited on their own; stop what they left behind

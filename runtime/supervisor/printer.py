@@ -7,18 +7,21 @@ The queue is bounded: when it is full the manager stops reading pipes, the proce
 their writes, and memory stays flat however fast they print.
 """
 
+import itertools
 import os
 import sys
 import threading
 import time
 from collections import deque
 
-from honcho.colour import get_colours
+from runtime import messages
 
 from buildpack.log.output import use_colour
 
 QUEUE_LIMIT = 1 << 20  # bytes of formatted output waiting for the terminal
-SYSTEM_NAME = "runtime"
+SYSTEM_NAME = messages.PROGRAM
+# SGR codes given to the process names in turn: cyan, yellow, green, magenta, red, blue, then bold.
+COLOURS = ("36", "33", "32", "35", "31", "34", "36;1", "33;1", "32;1", "35;1", "31;1", "34;1")
 
 
 class Printer:
@@ -30,7 +33,7 @@ class Printer:
         self._prefix = prefix
         colour = use_colour(stream) if colour is None else colour
         width = max(len(name) for name in [SYSTEM_NAME, *names])
-        colours = get_colours()
+        colours = itertools.cycle(COLOURS)
         self._labels = {}  # name -> (bytes before the time, bytes after it)
         for name in names:
             start, end = (f"\033[{next(colours)}m", "\033[0m") if colour else ("", "")
@@ -59,7 +62,7 @@ class Printer:
         if self._prefix:
             self.lines(SYSTEM_NAME, text.encode() + b"\n")
         else:  # keep raw process output on stdout free of our own lines
-            print(f"{SYSTEM_NAME}: {text}", file=sys.stderr, flush=True)
+            print(messages.line(text), file=sys.stderr, flush=True)
 
     def has_room(self):
         return self._queued_bytes < QUEUE_LIMIT

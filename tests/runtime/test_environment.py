@@ -88,6 +88,7 @@ def test_dotenv_references_resolve_as_python_dotenv_resolves_them(app):
     assert shown(result) == INTERPOLATED_EXPECTED
 
 
+@pytest.mark.honcho
 def test_honcho_loses_the_dotenv_lines_runtime_keeps(app):
     root = app({"Procfile": "show: {python} show.py EXPORTED EMPTY\n", "show.py": SHOW,
                 ".env": "export EXPORTED=exported value\nEMPTY=\n"})
@@ -99,6 +100,7 @@ def test_honcho_loses_the_dotenv_lines_runtime_keeps(app):
     assert shown(ours) == {"EXPORTED": "exported value", "EMPTY": ""}
 
 
+@pytest.mark.honcho
 def test_honcho_crashes_on_a_multiline_value_runtime_reads(app):
     root = app({"Procfile": "show: {python} show.py MULTI\n", "show.py": SHOW,
                 ".env": 'MULTI="one\ntwo"\n'})

@@ -108,6 +108,7 @@ def test_names_kubernetes_refuses_get_a_warning(app):
         "Buildpacks would call it `my-worker`\n")
 
 
+@pytest.mark.honcho
 def test_honcho_ignores_a_malformed_line_that_runtime_reports(app):
     root = app({"Procfile": "web: echo ok\nworker echo lost\n"})
 

@@ -119,6 +119,7 @@ def test_supervisord_reads_the_exported_programs_exactly(app, tmp_path):
     assert web.stdout_logfile == f"{logs}/web-1.log"
 
 
+@pytest.mark.honcho
 def test_honcho_supervisord_export_cuts_the_same_command_short(app, tmp_path):
     root = app({"Procfile": f"web: {SUPERVISORD_COMMAND}\n"})
     out, logs = tmp_path / "conf.d", tmp_path / "logs"

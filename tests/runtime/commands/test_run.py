@@ -54,6 +54,7 @@ time.sleep(30)
 """
 
 
+@pytest.mark.honcho
 def test_run_passes_signals_to_the_command_where_honcho_orphans_it(app, reap):
     root = app({"handler.py": HANDLER})
     ours = Running.runtime("run", PYTHON, "handler.py", cwd=root)

@@ -51,6 +51,7 @@ def test_ports_follow_the_procfile_position_rule(app, args, env, expected):
     assert lines == expected
 
 
+@pytest.mark.honcho
 def test_honcho_numbers_ports_by_the_types_started_runtime_by_procfile_position(app):
     root = app({"Procfile": PORTS.replace(f"; {SLEEP}", "")})  # run to the end: no signals
 
@@ -131,6 +132,12 @@ def test_processes_run_in_the_app_root_with_its_env_file(app, tmp_path):
         assert result.returncode == 0, result.stderr
         assert [text for name, text in process_lines(result.stdout) if name == "here.1"] == [
             str(root), "from the app"]
+
+
+@pytest.mark.honcho
+def test_honcho_runs_processes_in_the_current_directory(app, tmp_path):
+    root = app({"Procfile": 'here: pwd; echo "$GREETING"\n', ".env": "GREETING=from the app\n"})
+
     theirs = honcho("-d", str(root), "start", cwd=tmp_path)
     assert ("here.1", str(tmp_path)) in process_lines(theirs.stdout)  # not the app root
 
@@ -236,6 +243,7 @@ def test_the_first_failure_stops_the_rest_and_gives_the_exit_status(app):
                             "web.1 was killed by SIGTERM (exit code 143)"]
 
 
+@pytest.mark.honcho
 def test_a_process_killed_by_sigkill_gives_137_where_honcho_gives_247(app, reap):
     root = app({"Procfile": f"web: {SLEEP}\nvictim: echo \"pid $$\"; {SLEEP}\n"})
     statuses = {}
@@ -276,6 +284,7 @@ def test_a_command_that_is_not_executable_exits_126_with_a_hint(app):
             "run it through its interpreter") in result.stdout
 
 
+@pytest.mark.honcho
 def test_a_process_that_cannot_be_spawned_is_reported_where_honcho_hangs(app):
     # Values within Linux's 128 KiB limit per environment string, but over the whole
     # environment's (a quarter of the stack limit, 2 MiB by default), make exec fail.
@@ -318,6 +327,7 @@ def test_what_an_exited_process_left_running_is_stopped_too(app):
     assert pid_gone(grandchild)
 
 
+@pytest.mark.honcho
 def test_sighup_leaves_no_orphan_where_honcho_leaves_them_running(app, reap):
     root = app({"Procfile": "web: sh -c 'sleep 300 & echo \"pids $$ $!\"; wait'\n"})
     orphans = {}

@@ -1,0 +1,284 @@
+"""Every message `runtime` prints of its own, and the one place that decides how its lines start.
+
+These texts are a contract: tests assert them and users search for them. Each function returns
+the text; the caller prints it or raises it as a UserError. A line `runtime` writes to stderr
+starts with `runtime: ` and, for an error or a warning, its kind (`line`); inside the output of
+`runtime start` its lines carry the process name `runtime` instead (supervisor/printer.py).
+"""
+
+from buildpack.log.messages import excerpt
+
+PROGRAM = "runtime"
+ERROR = "error"
+INTERNAL_ERROR = "internal error"
+WARNING = "warning"
+
+
+def line(text, kind=None):
+    """A line on stderr from runtime itself: `runtime: TEXT`, or `runtime: KIND: TEXT`."""
+    return f"{PROGRAM}: {kind}: {text}" if kind else f"{PROGRAM}: {text}"
+
+
+# --- the command line and the app ------------------------------------------------------
+
+def internal_error(exc):
+    return f"{type(exc).__name__}: {exc} (set RUNTIME_DEBUG=1 to see the traceback)"
+
+
+def not_a_port_number(text):
+    return f"{text!r} is not a port number (1-65535)"
+
+
+def not_seconds(text):
+    return f"{text!r} is not a number of seconds"
+
+
+def two_app_dirs(positional, option):
+    return f"two app directories given ({positional} and -d {option}): give one"
+
+
+def no_app_dir(root):
+    return f"app directory {root} does not exist or is not a directory"
+
+
+def not_utf8(path, exc):
+    return (f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+            f"{exc.start}): save it as UTF-8")
+
+
+# --- the environment -------------------------------------------------------------------
+
+def unreadable_env_file(path, exc):
+    return f"cannot read env file {path}: {exc.strerror}"
+
+
+def too_large(name, size, source, limit):
+    return (f"the value of {name} (from {source}) is {size - len(name) - 1} bytes long: Linux "
+            f"passes at most {limit - 1} bytes per variable (NAME=value) to a "
+            "process, so no process could start with it; shorten it (keep big data in a file and "
+            "put the file's path in the variable)")
+
+
+def missing_env_file(path):
+    return (f"env file {path} does not exist or is not a file",
+            "create it, or drop the -e option that names it")
+
+
+def env_file_not_a_file(path, kind, required):
+    """(what is wrong, how to fix it) for an env file that is `kind` ("a folder", ...)."""
+    what = f"{path} is {kind}, not a file of NAME=value lines"
+    if required:
+        return f"env file {what}", "give -e a file, or drop the -e option that names it"
+    return what, "rename or remove it, or name an env file with -e FILE"
+
+
+def env_file_problem(what, fix):
+    return f"{what}: {fix}"
+
+
+def invalid_env_file(path, errors):
+    found = "\n  ".join(f"{path}:{line}: cannot parse `{excerpt(text)}`" for line, text in errors)
+    return (f"the env file {path} is invalid:\n  {found}\n"
+            "Write each variable as NAME=value; quote values that contain spaces or "
+            "`#` (NAME=\"a value\"), and close every quote.")
+
+
+def unholdable_name(source, name):
+    return (f"{source}: the name {excerpt(name)!r} cannot be given to "
+            "an environment variable, since it contains `=` or a NUL byte: use "
+            "letters, digits and `_`")
+
+
+def nul_in_value(source, name):
+    return (f"{source}: the value of {name} contains a NUL byte, "
+            "which no process environment can hold: remove it")
+
+
+def env_py_timeout(path, timeout):
+    return (f"{path} did not finish within {timeout} s: it should only set "
+            "variables (os.environ.setdefault(...)), not wait for anything")
+
+
+def env_py_failed(path, returncode, errors):
+    return (f"{path} failed (exit code {returncode}) while runtime collected "
+            "the variables it sets; fix it or remove it. Its output:\n" + errors.rstrip())
+
+
+def env_py_exited(path):
+    return (f"{path} ended the interpreter (sys.exit()?) before runtime could collect "
+            "the variables it sets: it should only set variables "
+            "(os.environ.setdefault(...))")
+
+
+def env_py_left_running(env_py):
+    return (f"{env_py} left processes running when it finished; runtime stopped them: only "
+            "set variables in it (os.environ.setdefault(...)), and start processes from the "
+            "Procfile")
+
+
+def env_py_replaces(env_py, name):
+    return (f"{env_py} replaces {name}, which is already set: Django's `import env` would "
+            f"override the real value too; use os.environ.setdefault({name!r}, ...)")
+
+
+def no_bash(profile_d):
+    return (f"{profile_d} needs bash to be sourced, and bash is "
+            "not installed: install it (apt-get install bash)")
+
+
+def profile_d_timeout(scripts, timeout):
+    return (f"sourcing {scripts} did not finish within "
+            f"{timeout} s: these scripts should only set variables")
+
+
+def profile_d_stopped(script, returncode):
+    return (f"{script} stopped the shell (exit code "
+            f"{returncode}) while it was being sourced: profile scripts must "
+            "set variables only, never call `exit` or fail")
+
+
+def profile_d_left_running(scripts):
+    return (f"{scripts} left processes running when sourced; "
+            "runtime stopped them: profile scripts should only set variables, and processes "
+            "belong in the Procfile")
+
+
+# --- start and release: the runner's own lines -----------------------------------------
+
+def could_not_start(name, command, where, reason, too_big):
+    if too_big:
+        reason += " (the environment is too big: look for a huge value in the env files)"
+    return f"{name} could not start `{excerpt(command)}` ({where}): " + reason
+
+
+def started(name, pid, port):
+    return f"{name} started with pid {pid} (PORT={port})"
+
+
+def signal_received(signal_name):
+    return f"{signal_name} received"
+
+
+def killed_by(name, signal_name, status):
+    return f"{name} was killed by {signal_name} (exit code {status})"
+
+
+def exited(name, status):
+    return f"{name} exited with code {status}"
+
+
+def one_shot_finished(name):
+    return f"{name} finished; the other processes keep running"
+
+
+def command_not_found_in(name, command, where):
+    return (f"{name}: the shell could not find a command in `{command}` "
+            f"({where}): install it, fix its name, or put it on PATH (a source "
+            "checkout needs its virtualenv active; a built slug puts its own on PATH)")
+
+
+def not_executable_in(name, command, where):
+    return (f"{name}: a command in `{command}` ({where}) is not "
+            "executable: `chmod +x` it, or run it through its interpreter")
+
+
+def stopping(timeout):
+    return f"stopping all processes with SIGTERM (SIGKILL after {timeout:g} s)"
+
+
+CTRL_C_WHILE_STOPPING = "Ctrl-C while stopping"
+THEIR_PROCESSES = "processes they started"
+
+
+def killing(reason):
+    return f"{reason}: sending SIGKILL to all processes"
+
+
+def did_not_stop(late, timeout):
+    return f"{', '.join(late)} did not stop within {timeout:g} s"
+
+
+def port_not_bound(name, port, timeout):
+    # `warning: ` here, not `runtime: warning: `: the line already carries the name `runtime`.
+    return (f"{WARNING}: {name} has not bound PORT {port} within "
+            f"{timeout:g} s; a platform would stop it (Heroku error R10). "
+            "Listen on 0.0.0.0:$PORT, e.g. `gunicorn --bind 0.0.0.0:$PORT mysite.wsgi`")
+
+
+def still_running(stuck, wait):
+    return f"{', '.join(stuck)} still running {wait} s after SIGKILL; giving up on them"
+
+
+def release_succeeded(command, where):
+    return f"release succeeded: `{command}` ({where})"
+
+
+def release_failed(status, command, where):
+    return (f"release failed with exit code {status}: `{command}` ({where}); a "
+            "platform would not deploy this release. Fix the problem above and run it again.")
+
+
+# --- run --------------------------------------------------------------------------------
+
+NOTHING_TO_RUN = ("nothing to run: give a command (`runtime run python manage.py shell`) or "
+                  "a Procfile process type (`runtime run web`)")
+
+
+def command_not_found(command):
+    return (f"command not found: {excerpt(command)} (searched PATH of the app's environment, "
+            "from the app root): install it, fix its name, or activate the app's "
+            "virtualenv")
+
+
+def not_executable(command):
+    return (f"{excerpt(command)} is not executable: `chmod +x` it, or run it through its "
+            "interpreter")
+
+
+def cannot_run(command, exc):
+    return f"cannot run {excerpt(command)}: {exc.strerror}"
+
+
+# --- export -----------------------------------------------------------------------------
+
+NO_JINJA2 = "runtime export needs the jinja2 package: pip install jinja2"
+
+
+def cannot_export(format_name, problems):
+    return f"cannot export to {format_name}:\n  " + "\n  ".join(problems)
+
+
+def bad_app_name(app):
+    return (f"app name {app!r} may only contain letters, digits, `_` and `-`: "
+            "give one with -a NAME")
+
+
+def bad_user_name(user):
+    return f"user name {user!r} is not a valid user name: give one with -u"
+
+
+def unwritable_path(path, format_name, reason):
+    return f"the path {path!r} cannot be written for {format_name}: {reason}"
+
+
+def bad_variable_name(name, source, format_name):
+    return (f"{name} (from {source}) is not a valid environment variable name for "
+            f"{format_name}: rename it to letters, digits and `_`")
+
+
+def unwritable_value(name, source, format_name, reason):
+    return (f"the value of {name} (from {source}) cannot be written for "
+            f"{format_name}: {reason}; change the value or choose another format")
+
+
+def cannot_write(path, exc):
+    return f"cannot write {path}: {exc.strerror}: choose a directory you can write to"
+
+
+def wrote(path):
+    return f"wrote {path}"
+
+
+def one_shot_not_exported(one_shot):
+    return (f"note: `{one_shot}` is not exported: it is a one-shot; run "
+            "`runtime release` on every deploy, before restarting the processes")
