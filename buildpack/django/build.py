@@ -1,14 +1,12 @@
 """The Django steps of a build, once the app's packages are installed: Django must be among
 them, a warning when the app would have no web process, then collectstatic."""
 
-import re
-
 from buildpack import release, slug
 from buildpack.django import collectstatic
 from buildpack.log import messages
 from buildpack.log.output import BuildError, warning
+from buildpack.slug import procfile
 
-_PROCFILE_WEB = re.compile(r"^\s*web\s*:", re.MULTILINE)
 EXAMPLE_WSGI_MODULE = "mysite.wsgi"
 
 
@@ -37,5 +35,5 @@ def _no_web_process(build_dir, project):
 
 
 def _procfile_has_web(build_dir):
-    procfile = build_dir / "Procfile"
-    return procfile.is_file() and bool(_PROCFILE_WEB.search(procfile.read_text(errors="replace")))
+    path = build_dir / "Procfile"
+    return path.is_file() and "web" in procfile.parse(path.read_text(errors="replace")).entries

@@ -1,4 +1,5 @@
-"""The slug: where things live in it, and (profile_d) the environment its processes start with.
+"""The slug: where things live in it, its Procfile (procfile) and the environment its processes
+start with (profile_d).
 
 The layout matches Heroku's Python buildpack, so hooks and scripts written for it
 (`.heroku/python/bin/python ...`) keep working."""

@@ -2,7 +2,7 @@
 
 import os
 
-from runtime import procfile
+from buildpack.slug.procfile import EXAMPLE
 from runtime.checks import FAIL, PASS, WARN, Finding
 from runtime.errors import UserError
 
@@ -11,7 +11,7 @@ def check(app):
     path = app.procfile_path
     if not os.path.exists(path):
         yield Finding(WARN, f"no Procfile at {path}",
-                      f"add one with a line like `{procfile.EXAMPLE}`; without it only a default "
+                      f"add one with a line like `{EXAMPLE}`; without it only a default "
                       "web process (if any) runs")
         return
     try:
