@@ -10,7 +10,6 @@ replaced.
 import contextlib
 import errno
 import fcntl
-import json
 import os
 import re
 import shutil
@@ -20,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from buildpack import files
+from buildpack import files, release
 from buildpack.log import output
 from buildpack.log.messages import excerpt
 from runtime import environment, procfile
@@ -256,23 +255,9 @@ def _build(build_dir, cache, env_dir):
         sys.stderr.write(released.stderr)
         return released.returncode
     (build_dir / SLUG_MARK).write_text(released.stdout)
-    _discover_process_types(build_dir, _default_process_types(released.stdout))
+    _discover_process_types(build_dir, release.process_types(released.stdout))
     output.step("Build steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings))
     return 0
-
-
-def _default_process_types(release_yaml):
-    """`default_process_types` of our own release output (`  name: "command"` lines)."""
-    types, inside = {}, False
-    for line in release_yaml.splitlines():
-        if line.startswith("default_process_types:"):
-            inside = True
-        elif inside and line.startswith("  ") and ":" in line:
-            name, _, command = line.strip().partition(":")
-            types[name] = json.loads(command.strip())
-        else:
-            inside = False
-    return types
 
 
 def _discover_process_types(build_dir, defaults):
