@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from common import environment, settle, work_folder  # noqa: E402
+
 from tests import apps  # noqa: E402  (the same generated Django apps the tests build)
 
 PYTHON_VERSION = "3.12"

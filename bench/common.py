@@ -9,7 +9,6 @@ from pathlib import Path
 from runtime.commands.build import build_environment
 
 
-
 def environment():
     """The same network settings for both sides; the machine's pip.conf is left out, so that
     the classic pip sees only the package index, as a host's would."""

@@ -35,9 +35,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from common import environment, settle, work_folder  # noqa: E402
+
 from buildpack import config_vars  # noqa: E402
 from buildpack.log import output  # noqa: E402
-from common import environment, settle, work_folder  # noqa: E402
 from tests import apps  # noqa: E402  (the same generated Django apps the tests build)
 
 REPEAT = 3
@@ -120,9 +121,9 @@ def config_var_rows(work):
     for kind, (name, value) in BIG_VALUES.items():
         with_it = {**config, name: value}
         rows.append((f"config var of 10 MB, {kind}: added to a warm rebuild by masking it",
-                     median_seconds(lambda: masking(with_it, log)) - without, warm))
+                     median_seconds(lambda config=with_it: masking(config, log)) - without, warm))
         rows.append((f"config var of 10 MB, {kind}: masking it and DEBUG_COLLECTSTATIC's dump",
-                     median_seconds(lambda: masking(with_it, log, dump=True)) - without, warm))
+                     median_seconds(lambda config=with_it: masking(config, log, dump=True)) - without, warm))
     output._secrets.clear()
     return rows
 

@@ -82,7 +82,7 @@ def table(rows, seconds):
         lines.append((f"{benchmark} vs {ANCHORS.get(benchmark, 'its anchor')}", measurement, number(ours),
                       number(anchor), number(ratio) + "x", unit, wording, met))
     widths = [max(len(line[column]) for line in lines) for column in range(len(lines[0]))]
-    rendered = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths)) + " |"
+    rendered = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)) + " |"
                 for line in lines]
     rendered.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.runtime.helpers import HONCHO, RUNTIME, clean_env, pid_gone  # noqa: E402
+from tests.runtime.helpers import HONCHO, RUNTIME, clean_env, pid_gone
 
 LINES = 500_000
 FLOOD_SECONDS = 3

@@ -29,11 +29,12 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from build_bench import Classic  # noqa: E402
+from common import environment, settle, work_folder  # noqa: E402
+
 from buildpack import slug  # noqa: E402
 from buildpack.compile import Context  # noqa: E402
 from buildpack.layers import static_files  # noqa: E402
 from buildpack.python import interpreters  # noqa: E402
-from common import environment, settle, work_folder  # noqa: E402
 from tests import apps  # noqa: E402  (the same generated Django apps the tests build)
 
 REPEAT = 3

@@ -175,7 +175,7 @@ def run():
 
 def main():
     print(f"{'measurement':<52} {'runtime start':>14} {'gunicorn':>10} {'ratio':>7}")
-    for name, ours, anchor, ratio, unit in run():
+    for name, ours, anchor, ratio, _unit in run():
         print(f"{name:<52} {ours:>14,.0f} {anchor:>10,.0f} {ratio:>6.2f}x")
     print(f"{UNIT}; ratio = `runtime start` (slug defaults) / plain gunicorn (its defaults)")
 

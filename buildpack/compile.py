@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from buildpack import config_vars, files, hooks, release, slug
-from buildpack.slug import profile_d
 from buildpack.deps import manifests, packages
 from buildpack.django import build, discovery
 from buildpack.layers import environment, tools
 from buildpack.log import messages, output
-from buildpack.python import install, interpreters, version
 from buildpack.log.output import BuildError, note, step, warning
+from buildpack.python import install, interpreters, version
+from buildpack.slug import profile_d
 
 
 @dataclass

@@ -9,8 +9,8 @@ import signal
 import sys
 from pathlib import Path
 
-from buildpack import compile as compile_step
 from buildpack import ci, config_vars, detect, files, release
+from buildpack import compile as compile_step
 from buildpack.log import messages, output
 
 USAGE = {
@@ -76,7 +76,7 @@ def _debugging(step, args):
 def _run(step, args):
     if not os.path.exists(args[0]):  # every step's first argument is BUILD_DIR
         raise output.BuildError(messages.build_dir_missing(args[0], f"bin/{step} {USAGE[step]}"))
-    for name, path in zip(USAGE[step].split(), args):
+    for name, path in zip(USAGE[step].split(), args, strict=True):
         if os.path.exists(path) and not os.path.isdir(path):
             raise output.BuildError(messages.not_a_folder(step, name, USAGE[step], path))
     if step == "detect":

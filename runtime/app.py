@@ -6,9 +6,8 @@ import os
 import sys
 from dataclasses import dataclass
 
-from runtime import environment, procfile
+from runtime import environment, messages, procfile
 from runtime.environment import app_path
-from runtime import messages
 from runtime.errors import UserError
 from runtime.formation import is_port_number
 

@@ -9,8 +9,8 @@ import os
 import sys
 import traceback
 
-from runtime.commands import build, check, config, export, release, run, start
 from runtime import messages
+from runtime.commands import build, check, config, export, release, run, start
 from runtime.errors import UserError
 
 COMMAND_MODULES = [build, release, start, run, config, export, check]

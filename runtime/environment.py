@@ -30,8 +30,8 @@ from dotenv.variables import parse_variables
 from buildpack import config_vars
 from buildpack.log.messages import excerpt
 from runtime import messages
-from runtime.supervisor import reaper
 from runtime.errors import UserError, not_utf8
+from runtime.supervisor import reaper
 
 DEFAULTS = {"PYTHONUNBUFFERED": "1"}
 # A local run serves plain HTTP: apps that redirect to HTTPS unless told otherwise (the

@@ -12,8 +12,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from buildpack.log import output
 from buildpack.deps.requirements import normalise
+from buildpack.log import output
 
 # Never removed by a sync: the installer's own tooling.
 INSTALLER_PACKAGES = {"pip", "setuptools", "wheel"}

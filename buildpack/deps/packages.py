@@ -13,11 +13,11 @@ from pathlib import Path
 
 from buildpack import toml
 from buildpack.deps import failures, requirements
+from buildpack.deps.installers import Pip, Uv
 from buildpack.layers import locks, tools
 from buildpack.log import messages, output
-from buildpack.python import relocate
-from buildpack.deps.installers import Pip, Uv
 from buildpack.log.output import BuildError, detail, hide, note, step, warning
+from buildpack.python import relocate
 
 PIP_TOOLS_VERSION = "7.6.2"
 
@@ -102,7 +102,7 @@ def _prepare(ctx, manifest, installer):
     if installer.name != "uv":
         raise BuildError(messages.uv_lock_needs_uv())
     args = ["export", "--locked", "--format", "requirements.txt", "--no-header", "-o", str(scratch)]
-    status, log = installer.run(args + ([] if ctx.install_test else ["--no-dev"]),
+    status, _ = installer.run(args + ([] if ctx.install_test else ["--no-dev"]),
                                 ctx.config_env(), path.parent)
     if status:
         raise BuildError(messages.uv_export_failed(manifest.path))

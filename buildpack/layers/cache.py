@@ -23,7 +23,6 @@ from buildpack import files
 from buildpack.log import messages
 from buildpack.log.output import warning
 
-
 _found_full = []  # the build's warning is shown once, however many writes find the disk full
 
 

@@ -253,7 +253,7 @@ def several_manifests(candidates):
 def path_outside_the_app(name, chosen):
     return Message(
         f"{name} is set to {excerpt(chosen)!r}, which is outside the app.",
-        f"Set it to a path relative to the root of the app: only the app's own files are\n"
+        "Set it to a path relative to the root of the app: only the app's own files are\n"
         "built (and kept in the slug).",
     )
 
@@ -538,7 +538,7 @@ def invalid_step_timeout(value, maximum, default):
 def hook_cannot_start(name, reason):
     return Message(
         f"Failed to run the bin/{name} script: {reason}.",
-        f"Check its first line (#!/bin/sh, #!/usr/bin/env python3 ...): the program it names\n"
+        "Check its first line (#!/bin/sh, #!/usr/bin/env python3 ...): the program it names\n"
         "must exist on the build machine, and the file must have Unix line endings (no CRLF).",
     )
 

@@ -56,7 +56,7 @@ def _virtual_environment(interpreter, dest):
                               if not line.startswith("command")))
 
 
-class _Stopped(Exception):
+class _FirstCopyError(Exception):
     """Raised by copytree's copy function to stop it (an OSError would only be collected)."""
 
     def __init__(self, error):
@@ -68,7 +68,7 @@ def _copy_tree(source, dest, ignore=None):
     trying every other one and raising a list of them all."""
     try:
         shutil.copytree(source, dest, symlinks=True, ignore=ignore, copy_function=_link_or_copy)
-    except _Stopped as stopped:
+    except _FirstCopyError as stopped:
         raise stopped.error from None
 
 
@@ -82,7 +82,7 @@ def _link_or_copy(source, dest):
         try:
             shutil.copy2(source, dest)
         except OSError as error:
-            raise _Stopped(error) from None
+            raise _FirstCopyError(error) from None
 
 
 def _skip_unneeded(stdlib):

@@ -45,9 +45,9 @@ def editable_installs(site_packages, build_dir):
         if fixed != lines:
             files.replace(pth, ("\n".join(fixed) + "\n").encode())
     literal = re.compile("'(" + re.escape(prefix) + "[^']*)'")
+    os_path = "__import__('os').path"
     for finder in site_packages.glob("__editable___*_finder.py"):
         text = finder.read_text()
-        os_path = "__import__('os').path"
         fixed = literal.sub(lambda m: f"{os_path}.normpath({os_path}.join({os_path}.dirname(__file__), "
                                       f"{os.path.relpath(m.group(1), site_packages)!r}))", text)
         if fixed != text:

@@ -10,7 +10,6 @@ the build and `runtime` decide what to make of the problems.
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from buildpack.config_vars import MAX_ARG_STRLEN
 from buildpack.log.messages import excerpt
@@ -34,7 +33,7 @@ class Entry:
 class Problem:
     """One finding about a Procfile line; `line` is None for the file as a whole."""
 
-    line: Optional[int]
+    line: int | None
     message: str
     fix: str
 

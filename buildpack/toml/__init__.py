@@ -36,7 +36,7 @@ def _parse(text):
     return tomllib.loads(text)
 
 
-@functools.lru_cache(maxsize=None)  # three steps of a build ask; read the file once
+@functools.cache  # three steps of a build ask; read the file once
 def project_table(pyproject):
     """The [project] table of a pyproject.toml, checked to have the shapes the build reads
     (not to be changed by the caller: each call gets the same table)."""

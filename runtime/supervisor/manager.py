@@ -26,14 +26,14 @@ import os
 import selectors
 import signal
 import socket
-import subprocess
 import struct
+import subprocess
 import termios
 import time
 
 from runtime import messages
-from runtime.supervisor import reaper
 from runtime.formation import ONE_SHOT
+from runtime.supervisor import reaper
 
 SHELL = "/bin/bash" if os.path.exists("/bin/bash") else "/bin/sh"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)

@@ -14,9 +14,8 @@ import threading
 import time
 from collections import deque
 
-from runtime import messages
-
 from buildpack.log.output import use_colour
+from runtime import messages
 
 QUEUE_LIMIT = 1 << 20  # bytes of formatted output waiting for the terminal
 SYSTEM_NAME = messages.PROGRAM
