@@ -1,11 +1,11 @@
 """Fixtures shared by every test: run the buildpack's bin/ scripts as a host would.
 
+A test whose machine lacks what it needs calls `require`: a skip here, a failure under CI=true.
 Builds start from a minimal environment (HOME, LANG, PATH, STACK and the machine's TLS and
 Python locations), like a host's build. Every build of the session shares one download
 cache (package downloads, the uv binary), so only the first build of a package fetches it.
 """
 
-import glob
 import os
 import shutil
 import socket
@@ -23,8 +23,6 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = REPO / "bin"
 # What a host runs before a slug's command: cd to the slug (HOME), then source .profile.d.
 SOURCE_PROFILE_D = 'cd "$HOME"; ' + profile_d.SOURCE
-# The project's own `runtime` command, as installed in its virtualenv.
-RUNTIME = str(REPO / ".venv" / "bin" / "runtime")
 
 
 def build_env(**extra):
@@ -118,10 +116,15 @@ def running(pid):
         return False
 
 
-def pyenv_versions(version):
-    """The sorted folders of pyenv's Pythons `version`.* (under $PYENV_ROOT, default ~/.pyenv)."""
-    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    return sorted(glob.glob(f"{root}/versions/{version}.*"))
+def require(condition, reason):
+    """Skip the test unless `condition`, saying `reason`; under CI=true fail it instead: CI's
+    set-up (scripts/test) provides everything a test needs, so a skip there would hide a test
+    that never ran."""
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: the set-up must provide it)", pytrace=False)
+    pytest.skip(reason)
 
 
 def free_port():

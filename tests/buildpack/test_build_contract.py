@@ -1,13 +1,13 @@
 """What every build promises: config vars handled safely, errors without tracebacks."""
 
-import os
 import shutil
 import subprocess
 
 import pytest
 
 from tests import apps
-from tests.conftest import BIN, build_env, pyenv_versions, run_bin
+from tests.conftest import BIN, build_env, run_bin
+from tests.pythons import path_with_python3, require_python
 
 
 def test_denylisted_config_vars_are_ignored_with_a_warning(builder, tmp_path):
@@ -91,11 +91,8 @@ def test_config_vars_with_values_the_build_cannot_use_are_clear_errors(builder, 
 def test_the_buildpack_runs_on_an_old_python3_of_the_build_machine(builder, tmp_path, version):
     """The first python3 on PATH at least as new as the floor runs the buildpack's own code
     (3.10 has no tomllib); an older one (3.9) is passed over for the next."""
-    found = pyenv_versions(version)
-    if not found:
-        pytest.skip(f"no Python {version} under pyenv")
+    path = path_with_python3(version)
     apps.write(tmp_path, {"app.py": "", "pyproject.toml": apps.pyproject(["gunicorn"], requires_python="~=3.12.0")})
-    path = f"{found[-1]}/bin:{os.environ['PATH']}"
     assert subprocess.run([str(BIN / "detect"), str(tmp_path)], env=build_env(PATH=path),
                           capture_output=True, text=True).stdout == "Python\n"
     result = builder.compile(tmp_path, env={"PATH": path})
@@ -104,12 +101,10 @@ def test_the_buildpack_runs_on_an_old_python3_of_the_build_machine(builder, tmp_
 
 
 def test_a_build_machine_without_a_new_enough_python3_is_a_clear_error(tmp_path):
-    found = pyenv_versions("3.9")
-    if not found:
-        pytest.skip("no Python 3.9 under pyenv")
+    old = require_python("3.9")
     tools = tmp_path / "bin"  # all the wrapper needs, and a python3 older than the floor
     tools.mkdir()
-    (tools / "python3").symlink_to(f"{found[-1]}/bin/python3")
+    (tools / "python3").symlink_to(old.executable)
     (tools / "dirname").symlink_to(shutil.which("dirname"))
     result = subprocess.run([shutil.which("bash"), str(BIN / "detect"), str(tmp_path)],
                             env={"PATH": str(tools)}, capture_output=True, text=True)

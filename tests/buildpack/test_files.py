@@ -9,20 +9,11 @@ import subprocess
 import pytest
 
 from tests import apps
+from tests.conftest import errors
 from tests.runtime.commands.test_build import runtime_build
 
 SECRET = "host-only-secret-4f1c9"  # in the build machine's files, never in a slug or a cache
 TITLE = "Error: The symbolic link {link} leads outside the app, to {target}."
-
-
-@pytest.fixture(scope="module")
-def host(tmp_path_factory):
-    """A folder of the build machine, outside every app."""
-    return tmp_path_factory.mktemp("host")
-
-
-def errors(result):
-    return [line[7:] for line in result.stderr.splitlines() if line.startswith(" !")]
 
 
 def assert_secret_nowhere(*folders):
@@ -70,13 +61,13 @@ READ_FILES = {
 
 
 @pytest.mark.parametrize("name", READ_FILES)
-def test_a_file_the_build_reads_linked_outside_the_app_is_refused(builder, host, tmp_path, name):
+def test_a_file_the_build_reads_linked_outside_the_app_is_refused(builder, host_folder, tmp_path, name):
     app = apps.django_app(tmp_path / "app", files={
         "requirements.txt": "-r requirements/base.txt\n-c requirements/constraints.txt\n",
         "requirements/base.txt": apps.REQUIREMENTS, "requirements/constraints.txt": "django>=4\n"})
     if name == "runtime.txt":
         (app / ".python-version").unlink()
-    target = link_outside(host, app, name, READ_FILES[name])
+    target = link_outside(host_folder, app, name, READ_FILES[name])
     cache = f"read-{name.replace('/', '_')}"
     result = builder.compile(app, cache=cache)
 
@@ -94,9 +85,9 @@ MANIFESTS = {
 
 
 @pytest.mark.parametrize("name", MANIFESTS)
-def test_a_manifest_linked_outside_the_app_is_refused(builder, host, tmp_path, name):
+def test_a_manifest_linked_outside_the_app_is_refused(builder, host_folder, tmp_path, name):
     app = apps.django_app(tmp_path / "app", requirements=None)
-    target = link_outside(host, app, name, MANIFESTS[name])
+    target = link_outside(host_folder, app, name, MANIFESTS[name])
     result = builder.compile(app, cache="manifests")
 
     assert result.returncode == 1, result.log
@@ -105,21 +96,21 @@ def test_a_manifest_linked_outside_the_app_is_refused(builder, host, tmp_path, n
     assert_secret_nowhere(result.build_dir, builder.cache_dir("manifests"))
 
 
-def test_the_error_says_how_to_fix_it_and_names_every_outside_link(builder, host, tmp_path):
+def test_the_error_says_how_to_fix_it_and_names_every_outside_link(builder, host_folder, tmp_path):
     app = apps.django_app(tmp_path / "app")
-    (app / "data").symlink_to(host)  # a folder
+    (app / "data").symlink_to(host_folder)  # a folder
     (app / "notes.txt").symlink_to("../../outside.txt")  # relative, dangling
     result = builder.compile(app, cache="fix")
 
     assert result.returncode == 1, result.log
     assert errors(result) == [
-        f"Error: The symbolic link data leads outside the app, to {host}.",
+        f"Error: The symbolic link data leads outside the app, to {host_folder}.",
         "",
         "The build never follows a link out of the app: what it leads to is the build machine's,",
         "not the app's. Read or collected as the app's own (static files are served to anyone),",
         "it would end up in the slug, and it is not there where the slug runs. Replace the link",
         "by what it leads to, or make it a relative link to a file inside the app:",
-        f"  $ rm data && cp -R {host} data",
+        f"  $ rm data && cp -R {host_folder} data",
         "Other links that lead outside the app:",
         f"  notes.txt -> {os.path.realpath(result.build_dir / 'notes.txt')}",
     ], result.log
@@ -145,14 +136,14 @@ def test_links_that_stay_inside_the_app_keep_working(builder, tmp_path):
     assert (result.build_dir / "staticfiles/css/site.css").read_text() == "body { color: teal }\n"
 
 
-def test_a_link_outside_the_app_left_by_a_hook_fails_the_build(builder, host, tmp_path):
-    (host / "hook-made.txt").write_text(f"{SECRET}\n")
+def test_a_link_outside_the_app_left_by_a_hook_fails_the_build(builder, host_folder, tmp_path):
+    (host_folder / "hook-made.txt").write_text(f"{SECRET}\n")
     app = apps.django_app(tmp_path / "app", files={
-        "bin/post_compile": f"#!/bin/sh\nln -s {host}/hook-made.txt exported.txt\n"})
+        "bin/post_compile": f"#!/bin/sh\nln -s {host_folder}/hook-made.txt exported.txt\n"})
     result = builder.compile(app, cache="hook")
 
     assert result.returncode == 1, result.log
-    assert errors(result)[0] == TITLE.format(link="exported.txt", target=host / "hook-made.txt"), result.log
+    assert errors(result)[0] == TITLE.format(link="exported.txt", target=host_folder / "hook-made.txt"), result.log
 
 
 def git_app(root, files=None):
@@ -161,9 +152,9 @@ def git_app(root, files=None):
     return app
 
 
-def test_runtime_build_refuses_a_link_outside_the_app(host, tmp_path):
+def test_runtime_build_refuses_a_link_outside_the_app(host_folder, tmp_path):
     app = git_app(tmp_path / "app")
-    target = link_outside(host, app, "requirements.txt", commented(apps.REQUIREMENTS))
+    target = link_outside(host_folder, app, "requirements.txt", commented(apps.REQUIREMENTS))
     out, cache = tmp_path / "slug", tmp_path / "cache"
     result = runtime_build(app, "--out", out, "--cache", cache)
 
@@ -173,24 +164,24 @@ def test_runtime_build_refuses_a_link_outside_the_app(host, tmp_path):
     assert_secret_nowhere(cache)
 
 
-def test_runtime_build_copies_no_file_from_beyond_a_folder_replaced_by_a_link(host, tmp_path):
+def test_runtime_build_copies_no_file_from_beyond_a_folder_replaced_by_a_link(host_folder, tmp_path):
     """git still lists a committed folder's files once the folder is a link elsewhere: copying
     them would read (and write) the host's files through the link."""
-    (host / "assets").mkdir()
-    (host / "assets/site.css").write_text(f"/* {SECRET} */\n")
+    (host_folder / "assets").mkdir()
+    (host_folder / "assets/site.css").write_text(f"/* {SECRET} */\n")
     app = git_app(tmp_path / "app", files={"assets/site.css": "body {}\n"})
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run(git + ["add", "-A"], cwd=app, check=True)
     subprocess.run(git + ["commit", "-qm", "app"], cwd=app, check=True)
     (app / "assets/site.css").unlink()
     (app / "assets").rmdir()
-    (app / "assets").symlink_to(host / "assets")
+    (app / "assets").symlink_to(host_folder / "assets")
     out, cache = tmp_path / "slug", tmp_path / "cache"
     result = runtime_build(app, "--out", out, "--cache", cache)
 
     assert result.returncode == 1, result.stdout + result.stderr
-    assert errors(result)[0] == TITLE.format(link="assets", target=host / "assets")
-    assert (host / "assets/site.css").read_text() == f"/* {SECRET} */\n"
+    assert errors(result)[0] == TITLE.format(link="assets", target=host_folder / "assets")
+    assert (host_folder / "assets/site.css").read_text() == f"/* {SECRET} */\n"
     assert not out.exists()
     assert_secret_nowhere(cache)
 

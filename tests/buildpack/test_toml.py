@@ -2,7 +2,6 @@
 standard library's reader reads, and refuses what it refuses, with the same messages."""
 
 import json
-import os
 import subprocess
 import tomllib
 
@@ -10,7 +9,8 @@ import pytest
 
 from buildpack.toml import _tomli
 from tests import apps
-from tests.conftest import REPO, pyenv_versions
+from tests.conftest import REPO
+from tests.pythons import path_with_python3, require_python
 
 DOCUMENTS = {
     "pyproject": '''\
@@ -141,11 +141,9 @@ json.dump(result, sys.stdout, default=lambda value: value.isoformat())
 
 
 def test_a_python_without_tomllib_reads_and_refuses_as_tomllib(tmp_path):
-    found = pyenv_versions("3.10")
-    if not found:
-        pytest.skip("no Python 3.10 (a python3 without tomllib) under pyenv")
+    python = require_python("3.10")  # a python3 without tomllib
     texts = [*DOCUMENTS.values(), *REFUSED]
-    run = subprocess.run([f"{found[-1]}/bin/python3", "-I", "-S", "-c", FALLBACK, str(REPO)], cwd=tmp_path,
+    run = subprocess.run([str(python.executable), "-I", "-S", "-c", FALLBACK, str(REPO)], cwd=tmp_path,
                          input=json.dumps(texts), capture_output=True, text=True, env={})
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [outcome(text) for text in texts]
@@ -157,10 +155,7 @@ def test_deeply_nested_arrays_are_a_clear_error(builder, tmp_path, host_python, 
     """Both readers recurse once per level: a deep enough file must not end the build as a bug."""
     env = {}
     if host_python:
-        found = pyenv_versions(host_python)
-        if not found:
-            pytest.skip(f"no Python {host_python} (a python3 without tomllib) under pyenv")
-        env["PATH"] = f"{found[-1]}/bin:{os.environ['PATH']}"
+        env["PATH"] = path_with_python3(host_python)  # a python3 without tomllib
     nested = "[" * depth + "]" * depth
     apps.plain_app(tmp_path, {"pyproject.toml": f'[project]\nname = "x"\nx = {nested}\n'})
     result = builder.compile(tmp_path, env=env)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, RUNTIME, free_port, wait_for_http
+from tests.conftest import REPO, free_port, wait_for_http
 from tests.e2e.postgres import PostgreSQL
+from tests.runtime.helpers import RUNTIME, host_env, runtime
 
 EXAMPLE = REPO / "examples" / "guestbook"
 ARTIFACTS = REPO / "test-artifacts"
@@ -44,19 +45,14 @@ def build_and_move(builder, tmp_path, name, config=None):
     return slug
 
 
-def runtime(*args, env=None, **kwargs):
-    return subprocess.run([RUNTIME, *args], env={**os.environ, **(env or {})}, capture_output=True,
-                          text=True, timeout=300, **kwargs)
-
-
 class Started:
     """`runtime start` serving a slug; stop() sends SIGTERM, as a platform or Ctrl-C would."""
 
     def __init__(self, slug, env):
         self.slug, self.port = slug, free_port()
         self.log = open(slug.parent / "start.log", "w+")
-        self.process = subprocess.Popen([RUNTIME, "start", "-d", str(slug), "-p", str(self.port)],
-                                        env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen([*RUNTIME, "start", "-d", str(slug), "-p", str(self.port)],
+                                        env=host_env(**env), stdout=self.log, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{self.port}"
 
     def output(self):
@@ -153,12 +149,12 @@ def deployed(builder, tmp_path_factory, postgres):
     """The example built, moved, migrated on PostgreSQL, with a superuser, being served."""
     slug = build_and_move(builder, tmp_path_factory.mktemp("deploy"), "main")
     env = {"DATABASE_URL": postgres.url, "SECRET_KEY": "e2e-secret-key-" + "x" * 40}
-    released = runtime("release", str(slug), env=env)
+    released = runtime("release", slug, env=host_env(**env), timeout=300)
     assert released.returncode == 0, released.stdout + released.stderr
-    superuser = runtime("run", "-d", str(slug), "python", "manage.py", "createsuperuser", "--noinput",
-                        env={**env, "DJANGO_SUPERUSER_USERNAME": "admin",
-                             "DJANGO_SUPERUSER_PASSWORD": "e2e-Password-1",
-                             "DJANGO_SUPERUSER_EMAIL": "admin@example.com"})
+    superuser = runtime("run", "-d", slug, "python", "manage.py", "createsuperuser", "--noinput",
+                        env=host_env(**env, DJANGO_SUPERUSER_USERNAME="admin",
+                                     DJANGO_SUPERUSER_PASSWORD="e2e-Password-1",
+                                     DJANGO_SUPERUSER_EMAIL="admin@example.com"), timeout=300)
     assert superuser.returncode == 0, superuser.stdout + superuser.stderr
     started = Started(slug, env)
     yield started
@@ -189,7 +185,7 @@ def test_sigterm_to_runtime_start_leaves_no_process_behind(deployed):
 
 def test_checks_fail_when_collectstatic_was_disabled(builder, tmp_path):
     slug = build_and_move(builder, tmp_path, "no-static", config={"DISABLE_COLLECTSTATIC": "1"})
-    assert runtime("release", str(slug)).returncode == 0  # SQLite
+    assert runtime("release", slug, env=host_env(), timeout=300).returncode == 0  # SQLite
     started = Started(slug, {})
     try:
         wait_for_http(started.url + "/admin/login/", process=started.process)
@@ -203,7 +199,7 @@ def test_static_check_fails_when_the_compressed_files_are_missing(builder, tmp_p
     slug = build_and_move(builder, tmp_path, "uncompressed")
     for compressed in list(slug.glob("staticfiles/**/*.br")) + list(slug.glob("staticfiles/**/*.gz")):
         compressed.unlink()
-    assert runtime("release", str(slug)).returncode == 0  # SQLite, so that the worker runs
+    assert runtime("release", slug, env=host_env(), timeout=300).returncode == 0  # SQLite, so that the worker runs
     started = Started(slug, {})
     try:
         wait_for_http(started.url + "/static/visits/site.css", process=started.process)

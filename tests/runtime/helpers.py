@@ -1,13 +1,18 @@
-"""Helpers for runtime tests: run `runtime` (and honcho) as real processes and read what they print."""
+"""Helpers for runtime tests: run `runtime` (and honcho) as real processes and read what they print.
+
+Every test runs `runtime` through RUNTIME: `runtime()` to completion, `Running.runtime()` in
+the background, or RUNTIME itself for a Popen of its own."""
 
 import os
 import re
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 PYTHON = sys.executable
-RUNTIME = [PYTHON, "-m", "runtime"]
+# The project's own `runtime` command: the console script installed beside this Python.
+RUNTIME = [str(Path(PYTHON).with_name("runtime"))]
 HONCHO = [PYTHON, "-m", "honcho"]
 PREFIX = re.compile(r"^\d\d:\d\d:\d\d (?P<name>\S+) +\| (?P<text>.*)$")
 
@@ -29,9 +34,16 @@ def clean_env(**extra):
     return env
 
 
-def runtime(*args, cwd, env=None, input=None, timeout=30):
-    """Run `runtime ARGS` to completion; returns the CompletedProcess (text)."""
-    return subprocess.run([*RUNTIME, *args], cwd=cwd, env=env or clean_env(), input=input,
+def host_env(**extra):
+    """This machine's whole environment and `extra`: what `runtime build` needs to find its
+    Pythons, proxies and certificates as a developer's shell would."""
+    return {**os.environ, **extra}
+
+
+def runtime(*args, cwd=None, env=None, input=None, timeout=30):
+    """Run `runtime ARGS` to completion in `env` (clean_env() unless given); returns the
+    CompletedProcess (text)."""
+    return subprocess.run([*RUNTIME, *map(str, args)], cwd=cwd, env=env or clean_env(), input=input,
                           capture_output=True, text=True, timeout=timeout)
 
 

@@ -278,33 +278,33 @@ SLUG = {
 
 
 @pytest.fixture
-def slug(app):
+def hand_made_slug(app):
     root = app(SLUG)
     (root / ".heroku/python/bin/slugpython").chmod(0o755)
     return root
 
 
-def test_a_built_slug_has_its_profile_d_sourced(slug):
-    result = runtime("start", cwd=slug, env=clean_env(WEB_CONCURRENCY="5"))
+def test_a_built_slug_has_its_profile_d_sourced(hand_made_slug):
+    result = runtime("start", cwd=hand_made_slug, env=clean_env(WEB_CONCURRENCY="5"))
 
     assert result.returncode == 0, result.stdout + result.stderr
     values = shown(result)
-    assert values["PATH"].startswith(f"{slug}/.heroku/python/bin:")
+    assert values["PATH"].startswith(f"{hand_made_slug}/.heroku/python/bin:")
     assert values["WEB_CONCURRENCY"] == "5"  # the script keeps a value the user set
-    assert values["FROM_PROFILE"] == f"home={slug}"
+    assert values["FROM_PROFILE"] == f"home={hand_made_slug}"
     assert "sourcing python.sh" in result.stderr
 
 
-def test_run_and_release_source_profile_d_too(slug):
-    run = runtime("run", "slugpython", "-c", "print('run ran')", cwd=slug)
-    release = runtime("release", cwd=slug)
+def test_run_and_release_source_profile_d_too(hand_made_slug):
+    run = runtime("run", "slugpython", "-c", "print('run ran')", cwd=hand_made_slug)
+    release = runtime("release", cwd=hand_made_slug)
 
     assert (run.returncode, run.stdout) == (0, "run ran\n")
     assert (release.returncode, release.stdout) == (0, "release ran\n")
 
 
-def test_config_names_the_profile_d_script_of_each_value(slug):
-    result = runtime("config", cwd=slug)
+def test_config_names_the_profile_d_script_of_each_value(hand_made_slug):
+    result = runtime("config", cwd=hand_made_slug)
 
     line = next(line for line in result.stdout.splitlines() if line.startswith("WEB_CONCURRENCY="))
     assert line == "WEB_CONCURRENCY=3".ljust(48) + " # .profile.d/python.sh"

@@ -5,17 +5,18 @@ before anything is collected, and the static files cache stays clean."""
 import pytest
 
 from tests import apps
-from tests.buildpack.test_files import SECRET, TITLE, assert_secret_nowhere, errors, host  # noqa: F401
+from tests.buildpack.test_files import SECRET, TITLE, assert_secret_nowhere
+from tests.conftest import errors
 
 STATIC_DIRS = 'STATICFILES_DIRS = [BASE_DIR / "mysite" / "static"]\n'
 
 
 @pytest.fixture(scope="module")
-def host_files(host):
-    (host / "passwd").write_text(f"root:x:0:0:{SECRET}:/root:/bin/sh\n")
-    (host / "etc").mkdir()
-    (host / "etc/shadow").write_text(f"root:{SECRET}:19000::::::\n")
-    return host
+def host_files(host_folder):
+    (host_folder / "passwd").write_text(f"root:x:0:0:{SECRET}:/root:/bin/sh\n")
+    (host_folder / "etc").mkdir()
+    (host_folder / "etc/shadow").write_text(f"root:{SECRET}:19000::::::\n")
+    return host_folder
 
 
 def static_app(tmp_path, files=None):

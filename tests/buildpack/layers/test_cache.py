@@ -18,26 +18,26 @@ def installed(slug):
 
 
 @pytest.fixture
-def app(tmp_path):
+def gunicorn_app(tmp_path):
     return apps.plain_app(tmp_path / "app", {"requirements.txt": "gunicorn\n"})
 
 
 @pytest.mark.parametrize("installer", ["uv", "pip"])
-def test_rebuilds_install_nothing_then_only_the_difference(builder, app, installer):
+def test_rebuilds_install_nothing_then_only_the_difference(builder, gunicorn_app, installer):
     cache, config = f"cache-{installer}", {"PYTHON_INSTALLER": installer}
-    first = builder.compile(app, cache=cache, config=config)
+    first = builder.compile(gunicorn_app, cache=cache, config=config)
     assert first.returncode == 0, first.log
     assert "gunicorn" in installed(first.build_dir)
 
-    unchanged = builder.compile(app, cache=cache, config=config)
+    unchanged = builder.compile(gunicorn_app, cache=cache, config=config)
     assert unchanged.returncode == 0, unchanged.log
     assert "-----> Restoring cache\n       Using cached install of Python 3.12." in unchanged.stdout
     assert "-----> Dependencies unchanged since the last build: nothing to install (requirements.txt)" in unchanged.stdout
     assert "Installing dependencies" not in unchanged.stdout
     assert "gunicorn" in installed(unchanged.build_dir)
 
-    (app / "requirements.txt").write_text("gunicorn\nwhitenoise\n")
-    added = builder.compile(app, cache=cache, config=config)
+    (gunicorn_app / "requirements.txt").write_text("gunicorn\nwhitenoise\n")
+    added = builder.compile(gunicorn_app, cache=cache, config=config)
     assert added.returncode == 0, added.log
     assert f"-----> Installing dependencies with {installer} from requirements.txt" in added.stdout
     if installer == "uv":
@@ -47,8 +47,8 @@ def test_rebuilds_install_nothing_then_only_the_difference(builder, app, install
         assert "Requirement already satisfied: gunicorn" in added.stdout
     assert {"gunicorn", "whitenoise"} <= set(installed(added.build_dir))
 
-    (app / "requirements.txt").write_text("whitenoise\n")
-    removed = builder.compile(app, cache=cache, config=config)
+    (gunicorn_app / "requirements.txt").write_text("whitenoise\n")
+    removed = builder.compile(gunicorn_app, cache=cache, config=config)
     assert removed.returncode == 0, removed.log
     assert "gunicorn" not in installed(removed.build_dir)
     assert "whitenoise" in installed(removed.build_dir)
@@ -58,22 +58,22 @@ def test_rebuilds_install_nothing_then_only_the_difference(builder, app, install
         assert "Successfully uninstalled gunicorn-" in removed.stdout
 
 
-def test_changing_python_version_or_installer_prints_the_reason_and_starts_over(builder, app):
-    assert builder.compile(app, cache="cache-reasons").returncode == 0
-    (app / ".python-version").write_text("3.13\n")
-    changed = builder.compile(app, cache="cache-reasons")
+def test_changing_python_version_or_installer_prints_the_reason_and_starts_over(builder, gunicorn_app):
+    assert builder.compile(gunicorn_app, cache="cache-reasons").returncode == 0
+    (gunicorn_app / ".python-version").write_text("3.13\n")
+    changed = builder.compile(gunicorn_app, cache="cache-reasons")
     assert changed.returncode == 0, changed.log
     assert ("-----> Discarding cache since:\n"
             "       - The Python version has changed from 3.12.1 to 3.13.0\n"
             "-----> Installing Python 3.13.0\n") in changed.stdout
     assert slug_python(changed.build_dir, "--version").stdout.startswith("Python 3.13.")
-    switched = builder.compile(app, cache="cache-reasons", config={"PYTHON_INSTALLER": "pip"})
+    switched = builder.compile(gunicorn_app, cache="cache-reasons", config={"PYTHON_INSTALLER": "pip"})
     assert "       - The installer has changed from uv to pip\n" in switched.stdout
 
 
-def test_stack_change_discards_the_cache(builder, app):
-    assert builder.compile(app, cache="cache-stack", env={"STACK": "heroku-22"}).returncode == 0
-    moved = builder.compile(app, cache="cache-stack", env={"STACK": "heroku-24"})
+def test_stack_change_discards_the_cache(builder, gunicorn_app):
+    assert builder.compile(gunicorn_app, cache="cache-stack", env={"STACK": "heroku-22"}).returncode == 0
+    moved = builder.compile(gunicorn_app, cache="cache-stack", env={"STACK": "heroku-24"})
     assert "       - The stack has changed from heroku-22 to heroku-24\n" in moved.stdout
 
 
@@ -91,14 +91,14 @@ def compile_and_kill(builder, app, cache, ready):
     process.wait()
 
 
-def test_build_killed_during_install_is_followed_by_a_successful_build(builder, app):
-    assert builder.compile(app, cache="cache-kill-install").returncode == 0
-    (app / "requirements.txt").write_text("gunicorn\nwhitenoise\ndjango\n")
+def test_build_killed_during_install_is_followed_by_a_successful_build(builder, gunicorn_app):
+    assert builder.compile(gunicorn_app, cache="cache-kill-install").returncode == 0
+    (gunicorn_app / "requirements.txt").write_text("gunicorn\nwhitenoise\ndjango\n")
     # Killed once uv has started writing packages into the slug's site-packages.
-    compile_and_kill(builder, app, "cache-kill-install",
+    compile_and_kill(builder, gunicorn_app, "cache-kill-install",
                      lambda build: any(build.glob(".heroku/python/lib/python3.*/site-packages/*whitenoise*"))
                      or any(build.glob(".heroku/python/lib/python3.*/site-packages/django")))
-    after = builder.compile(app, cache="cache-kill-install")
+    after = builder.compile(gunicorn_app, cache="cache-kill-install")
     assert after.returncode == 0, after.log
     # The killed build only ever read the cache: the next one restores it and installs the rest.
     assert "-----> Restoring cache\n" in after.stdout
@@ -106,14 +106,14 @@ def test_build_killed_during_install_is_followed_by_a_successful_build(builder, 
     assert {"django", "gunicorn", "whitenoise"} <= set(installed(after.build_dir))
 
 
-def test_build_killed_during_cache_save_is_followed_by_a_successful_build(builder, app):
+def test_build_killed_during_cache_save_is_followed_by_a_successful_build(builder, gunicorn_app):
     cache = builder.cache_dir("cache-kill-save")
-    (app / "requirements.txt").write_text("django\n")
-    compile_and_kill(builder, app, "cache-kill-save", lambda build: any(cache.glob("python.*.partial/lib")))
-    after = builder.compile(app, cache="cache-kill-save")
+    (gunicorn_app / "requirements.txt").write_text("django\n")
+    compile_and_kill(builder, gunicorn_app, "cache-kill-save", lambda build: any(cache.glob("python.*.partial/lib")))
+    after = builder.compile(gunicorn_app, cache="cache-kill-save")
     assert after.returncode == 0, after.log
     assert "django" in installed(after.build_dir)
-    again = builder.compile(app, cache="cache-kill-save")
+    again = builder.compile(gunicorn_app, cache="cache-kill-save")
     assert "Dependencies unchanged since the last build: nothing to install" in again.stdout
     assert slug_python(again.build_dir, "-c", "'import django'").returncode == 0
 

@@ -2,14 +2,13 @@
 corrupt cache; a build folder that fills up is one error naming it. Each full disk is a real
 one, a small tmpfs mounted for the test (it needs root, as on CI)."""
 
-import os
 import shutil
 import subprocess
 
 import pytest
 
 from tests import apps
-from tests.conftest import BIN, build_env, in_slug, slug_python
+from tests.conftest import BIN, build_env, in_slug, require, slug_python
 
 NO_SPACE_WARNING = " !     Warning: The cache could not be saved: no space left on {}; the next build starts over."
 
@@ -23,11 +22,8 @@ def small_volume():
         folder.mkdir(parents=True, exist_ok=True)
         command = ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(folder)]
         result = subprocess.run(command, capture_output=True, text=True) if shutil.which("mount") else None
-        if result is None or result.returncode:
-            reason = f"a small disk to fill needs `mount -t tmpfs`: {result.stderr.strip() if result else 'no mount command'}"
-            if os.environ.get("CI") == "true":
-                pytest.fail(reason)
-            pytest.skip(reason)
+        require(result is not None and result.returncode == 0,
+                f"a small disk to fill needs `mount -t tmpfs`: {result.stderr.strip() if result else 'no mount command'}")
         mounted.append(folder)
         return folder
 

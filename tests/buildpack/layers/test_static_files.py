@@ -35,7 +35,7 @@ def theme(app, version, css):
 
 
 @pytest.fixture(scope="module")
-def app_dir(tmp_path_factory):
+def themed_app(tmp_path_factory):
     root = tmp_path_factory.mktemp("app")
     return apps.django_app(root, requirements=REQUIREMENTS + theme(root, "1.0", THEME_CSS),
                            extra_settings='STATICFILES_DIRS = [BASE_DIR / "static"]\n'
@@ -44,23 +44,23 @@ def app_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def first(builder, app_dir):
-    result = builder.compile(app_dir)
+def first(builder, themed_app):
+    result = builder.compile(themed_app)
     assert result.returncode == 0, result.log
     return result
 
 
 @pytest.fixture(scope="module")
-def second(builder, app_dir, first):
-    result = builder.compile(app_dir)
+def second(builder, themed_app, first):
+    result = builder.compile(themed_app)
     assert result.returncode == 0, result.log
     return result
 
 
 @pytest.fixture(scope="module")
-def changed(builder, app_dir, second, tmp_path_factory):
+def changed(builder, themed_app, second, tmp_path_factory):
     edited = tmp_path_factory.mktemp("edited") / "app"
-    shutil.copytree(app_dir, edited)
+    shutil.copytree(themed_app, edited)
     (edited / "static/css/site.css").write_text(CSS + ".added { color: red; }\n")
     result = builder.compile(edited)
     assert result.returncode == 0, result.log

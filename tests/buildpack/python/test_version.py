@@ -1,6 +1,6 @@
 """Python version selection: sources, precedence, fallbacks and every error the user can cause.
 
-3.10 to 3.13 are installed under pyenv on the test machines; each is selected for real.
+3.10 to 3.13 are on the test machines (tests/pythons.py); each is selected for real.
 """
 
 import glob
@@ -8,17 +8,13 @@ import glob
 import pytest
 
 from tests import apps
-from tests.conftest import pyenv_versions, slug_python
-
-
-def pyenv_has(version):
-    return bool(pyenv_versions(version))
+from tests.conftest import require, slug_python
+from tests.pythons import require_python
 
 
 @pytest.mark.parametrize("version", ["3.10", "3.11", "3.12", "3.13"])
 def test_python_version_file_selects_the_slug_python(builder, tmp_path, version):
-    if not pyenv_has(version):
-        pytest.skip(f"Python {version} is not installed under pyenv on this machine")
+    require_python(version)
     apps.django_app(tmp_path, python_version=version)
     result = builder.compile(tmp_path, cache=f"cache-{version}")
     assert result.returncode == 0, result.log
@@ -48,8 +44,7 @@ def test_runtime_txt_works_with_a_deprecation_warning(builder, tmp_path):
 
 
 def test_requires_python_picks_the_newest_matching_version(builder, tmp_path):
-    if not pyenv_has("3.12"):
-        pytest.skip("needs Python 3.12 under pyenv")
+    require_python("3.12")
     apps.write(tmp_path, {"pyproject.toml": apps.pyproject(["gunicorn"], requires_python=">=3.11,<3.13"),
                           "app.py": ""})
     result = builder.compile(tmp_path)
@@ -174,8 +169,7 @@ def test_minor_without_any_interpreter_lists_what_can_be_used(builder, tmp_path)
 def test_a_machine_with_only_the_distribution_python_builds_a_working_slug(builder, tmp_path):
     """A fresh Debian machine: no pyenv, no uv Pythons, only /usr/bin/python3.X."""
     system = sorted(glob.glob("/usr/bin/python3.1[0-9]"))
-    if not system:
-        pytest.skip("no distribution Python 3.10+ in /usr/bin")
+    require(system, "no distribution Python 3.10+ in /usr/bin: install Debian's python3")
     version = system[-1].rsplit("python", 1)[1]
     home = tmp_path / "home"
     home.mkdir()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from buildpack.slug import profile_d
+from tests.conftest import require
 
 CGROUP = Path("/sys/fs/cgroup")
 GIB = 1024 ** 3
@@ -16,7 +17,7 @@ SHOW = 'echo "$WEB_CONCURRENCY|$FORWARDED_ALLOW_IPS|$GUNICORN_CMD_ARGS|$PYTHONUN
 
 
 @pytest.fixture
-def slug(tmp_path):
+def slug_with_profile_d(tmp_path):
     profile_d.write(tmp_path)
     return tmp_path
 
@@ -31,27 +32,26 @@ def sourced(slug, command=SHOW, env=None, prelude=""):
     return result.stdout.strip()
 
 
-def test_defaults_when_nothing_is_set(slug):
-    workers, forwarded, gunicorn_args, unbuffered, lang = sourced(slug).split("|")
+def test_defaults_when_nothing_is_set(slug_with_profile_d):
+    workers, forwarded, gunicorn_args, unbuffered, lang = sourced(slug_with_profile_d).split("|")
     assert 1 <= int(workers) <= 2 * os.cpu_count() + 1
     assert (forwarded, gunicorn_args, unbuffered, lang) == ("*", "--access-logfile -", "1", "C.UTF-8")
 
 
-def test_the_users_values_win(slug):
+def test_the_users_values_win(slug_with_profile_d):
     mine = {"WEB_CONCURRENCY": "7", "FORWARDED_ALLOW_IPS": "10.0.0.1", "GUNICORN_CMD_ARGS": "--timeout 5",
             "PYTHONUNBUFFERED": "", "LANG": "fr_FR.UTF-8"}
-    assert sourced(slug, env=mine) == "7|10.0.0.1|--timeout 5|1|fr_FR.UTF-8"  # empty means unset
+    assert sourced(slug_with_profile_d, env=mine) == "7|10.0.0.1|--timeout 5|1|fr_FR.UTF-8"  # empty means unset
 
 
-def test_scripts_leave_no_helpers_behind_and_survive_strict_shells(slug):
-    assert sourced(slug, "declare -F | grep -c _lower || true", prelude="set -eu; ") == "0"
-    assert sourced(slug, 'echo "${_memory-gone}${_cores-gone}${_dir-gone}"') == "gonegonegone"
+def test_scripts_leave_no_helpers_behind_and_survive_strict_shells(slug_with_profile_d):
+    assert sourced(slug_with_profile_d, "declare -F | grep -c _lower || true", prelude="set -eu; ") == "0"
+    assert sourced(slug_with_profile_d, 'echo "${_memory-gone}${_cores-gone}${_dir-gone}"') == "gonegonegone"
 
 
 def cgroup_limits(tmp_name, memory=None, cpus=None):
     """Child cgroups with these limits; returns their folders (removed by the caller)."""
-    if os.geteuid() != 0:
-        pytest.skip("creating cgroups needs root")
+    require(os.geteuid() == 0, "creating cgroups needs root")
     created = []
     try:
         if (CGROUP / "cgroup.controllers").exists():  # cgroup v2: one tree
@@ -78,7 +78,7 @@ def cgroup_limits(tmp_name, memory=None, cpus=None):
                     (group / "cpu.cfs_quota_us").write_text(str(int(cpus * 100000)))
     except OSError as error:
         remove(created)
-        pytest.skip(f"this machine doesn't let tests create limited cgroups: {error}")
+        require(False, f"this machine doesn't let tests create limited cgroups: {error}")
     return created
 
 
@@ -88,7 +88,7 @@ def own_cgroup(controller):
         _, controllers, path = line.split(":", 2)
         if controller in controllers.split(","):
             return path.lstrip("/")
-    pytest.skip(f"no {controller or 'v2'} cgroup for this process")
+    require(False, f"no {controller or 'v2'} cgroup for this process")
 
 
 def remove(groups):
@@ -103,12 +103,12 @@ def remove(groups):
     (4 * GIB, 1, 3),  # at most 2 x cores + 1: the CPU quota counts, not the machine's cores
     (4 * GIB, 1.5, 5),  # a part of a core counts as one
 ])
-def test_web_concurrency_follows_the_cgroup_limits(slug, memory, cpus, expected):
+def test_web_concurrency_follows_the_cgroup_limits(slug_with_profile_d, memory, cpus, expected):
     if cpus and os.cpu_count() < 2:
         pytest.skip("needs 2 cores to see a CPU quota below them")
     groups = cgroup_limits(f"buildpack-test-{os.getpid()}", memory, cpus)
     try:
         joins = "".join(f"echo $$ > {group}/cgroup.procs; " for group in groups)
-        assert sourced(slug, 'echo "$WEB_CONCURRENCY"', prelude=joins) == str(expected)
+        assert sourced(slug_with_profile_d, 'echo "$WEB_CONCURRENCY"', prelude=joins) == str(expected)
     finally:
         remove(groups)

@@ -38,7 +38,7 @@ def git_commit_all(folder):
 
 
 @pytest.fixture(scope="module")
-def app_dir(tmp_path_factory):
+def configured_app(tmp_path_factory):
     root = apps.django_app(tmp_path_factory.mktemp("app") / "app", extra_settings=WELL_CONFIGURED,
                            requirements="django\ngunicorn\nwhitenoise\ndj-database-url\n",
                            files={"Procfile": PROCFILE, ".gitignore": ".env\ndb.sqlite3\nstaticfiles/\n",
@@ -48,8 +48,8 @@ def app_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def slug(builder, app_dir):
-    result = builder.compile(app_dir)
+def built_slug(builder, configured_app):
+    result = builder.compile(configured_app)
     assert result.returncode == 0, result.log
     return result.build_dir
 
@@ -66,30 +66,30 @@ def tables(database):
         return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def test_runtime_release_runs_the_migrations_of_the_slug(slug, tmp_path):
-    result = runtime("release", str(slug), cwd=tmp_path, timeout=120)
+def test_runtime_release_runs_the_migrations_of_the_slug(built_slug, tmp_path):
+    result = runtime("release", str(built_slug), cwd=tmp_path, timeout=120)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "  Applying auth.0001_initial... OK" in result.stdout.splitlines()
     assert result.stderr.endswith("runtime: release succeeded: `python manage.py migrate --noinput` "
-                                  f"({slug}/Procfile:2)\n")
-    assert {"django_migrations", "auth_user", "django_session"} <= tables(slug / "db.sqlite3")
+                                  f"({built_slug}/Procfile:2)\n")
+    assert {"django_migrations", "auth_user", "django_session"} <= tables(built_slug / "db.sqlite3")
 
 
-def test_runtime_release_propagates_a_failing_migration(slug, tmp_path):
+def test_runtime_release_propagates_a_failing_migration(built_slug, tmp_path):
     env = clean_env(DATABASE_URL=f"sqlite:///{tmp_path}/no/such/folder/db.sqlite3")
 
-    result = runtime("release", str(slug), cwd=tmp_path, env=env, timeout=120)
+    result = runtime("release", str(built_slug), cwd=tmp_path, env=env, timeout=120)
 
     assert result.returncode == 1
     assert "sqlite3.OperationalError: unable to open database file" in result.stdout + result.stderr
     assert result.stderr.splitlines()[-1] == (
         "runtime: release failed with exit code 1: `python manage.py migrate --noinput` "
-        f"({slug}/Procfile:2); a platform would not deploy this release. Fix the problem above and "
+        f"({built_slug}/Procfile:2); a platform would not deploy this release. Fix the problem above and "
         "run it again.")
 
 
-def test_runtime_check_passes_a_well_configured_app(app_dir, slug):
+def test_runtime_check_passes_a_well_configured_app(configured_app, built_slug):
     passes = [
         "PASS  manage.py: the settings import without DATABASE_URL and SECRET_KEY, as during a build",
         "PASS  SECRET_KEY is read from the environment (SECRET_KEY)",
@@ -100,19 +100,19 @@ def test_runtime_check_passes_a_well_configured_app(app_dir, slug):
         "(whitenoise.storage.CompressedManifestStaticFilesStorage)",
     ]
     # The app in its git checkout, with `python` from its virtualenv (here: the slug's) on PATH.
-    result = runtime("check", str(app_dir), cwd=app_dir, env=with_python_of(slug), timeout=120)
+    result = runtime("check", str(configured_app), cwd=configured_app, env=with_python_of(built_slug), timeout=120)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == [
-        f"PASS  {app_dir}/Procfile: 2 process types (web, release)",
-        f"PASS  {app_dir}/.env: 1 variable",
-        f"PASS  {app_dir}/Procfile:1: `web` runs gunicorn without --bind, so it binds 0.0.0.0:$PORT itself",
+        f"PASS  {configured_app}/Procfile: 2 process types (web, release)",
+        f"PASS  {configured_app}/.env: 1 variable",
+        f"PASS  {configured_app}/Procfile:1: `web` runs gunicorn without --bind, so it binds 0.0.0.0:$PORT itself",
         *passes,
         "PASS  .env and env.py are not tracked by git",
         "0 failed, 0 warnings, 10 passed"]
 
     # The built slug, with its own Python, named by an absolute and by a relative path.
-    for named, cwd in ((str(slug), slug), (slug.name, slug.parent)):
+    for named, cwd in ((str(built_slug), built_slug), (built_slug.name, built_slug.parent)):
         result = runtime("check", named, cwd=cwd, env=clean_env(), timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
         assert all(line in result.stdout.splitlines() for line in passes)
@@ -125,15 +125,15 @@ def findings(stdout):
             for n, line in enumerate(lines) if line[:6] in ("PASS  ", "WARN  ", "FAIL  ")}
 
 
-def test_runtime_check_reports_each_problem_of_a_startproject_app_with_its_fix(slug, tmp_path):
+def test_runtime_check_reports_each_problem_of_a_startproject_app_with_its_fix(built_slug, tmp_path):
     project = tmp_path / "startproject"
     project.mkdir()
-    subprocess.run([f"{slug}/.heroku/python/bin/python", "-m", "django", "startproject", "mysite",
+    subprocess.run([f"{built_slug}/.heroku/python/bin/python", "-m", "django", "startproject", "mysite",
                     str(project)], check=True)
     (project / "env.py").write_text("import os\nos.environ.setdefault('SECRET_KEY', 'dev')\n")
     git_commit_all(project)
 
-    result = runtime("check", str(project), cwd=project, env=with_python_of(slug), timeout=120)
+    result = runtime("check", str(project), cwd=project, env=with_python_of(built_slug), timeout=120)
 
     assert result.returncode == 1, result.stdout + result.stderr
     found = findings(result.stdout)
@@ -175,17 +175,17 @@ def test_runtime_check_reports_each_problem_of_a_startproject_app_with_its_fix(s
     assert all(fix.startswith("fix: ") for fix in deploy.values())
 
 
-def test_runtime_check_says_when_secret_key_stays_empty(slug, tmp_path):
+def test_runtime_check_says_when_secret_key_stays_empty(built_slug, tmp_path):
     """Django refuses to read an empty SECRET_KEY: the check says so rather than fail to inspect."""
     project = tmp_path / "startproject"
     project.mkdir()
-    subprocess.run([f"{slug}/.heroku/python/bin/python", "-m", "django", "startproject", "mysite",
+    subprocess.run([f"{built_slug}/.heroku/python/bin/python", "-m", "django", "startproject", "mysite",
                     str(project)], check=True)
     settings = project / "mysite/settings.py"
     settings.write_text(re.sub(r"(?m)^SECRET_KEY = .*$", 'import os\nSECRET_KEY = os.environ.get("APP_SECRET_KEY", "")',
                                settings.read_text()))
 
-    result = runtime("check", str(project), cwd=project, env=with_python_of(slug), timeout=120)
+    result = runtime("check", str(project), cwd=project, env=with_python_of(built_slug), timeout=120)
 
     assert result.returncode == 1, result.stdout + result.stderr
     found = findings(result.stdout)

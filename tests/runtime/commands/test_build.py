@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests import apps
-from tests.conftest import RUNTIME
+from tests.runtime.helpers import RUNTIME, host_env, runtime
 
 
 def runtime_build(*args, env=None, cwd=None):
-    return subprocess.run([RUNTIME, "build", *map(str, args)], capture_output=True, text=True, timeout=600,
-                          cwd=cwd, env={**os.environ, **(env or {})})
+    return runtime("build", *args, cwd=cwd, env=host_env(**(env or {})), timeout=600)
 
 
 def mode(path):
@@ -31,7 +30,7 @@ def start_runtime_build(*args, log, env=None):
     """A `runtime build` in the background, in its own process group (to SIGKILL it whole),
     its output in the file `log` (a pipe nobody reads would stop it once full)."""
     with open(log, "w") as output:
-        return subprocess.Popen([RUNTIME, "build", *map(str, args)], env={**os.environ, **(env or {})},
+        return subprocess.Popen([*RUNTIME, "build", *map(str, args)], env=host_env(**(env or {})),
                                 stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
 
 
