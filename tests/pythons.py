@@ -16,7 +16,7 @@ VERSIONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 HOW_TO_INSTALL = "install it with `pyenv install {0}` (or `uv python install {0}` where uv can download)"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def found():
     """{minor: the newest Interpreter of it} that a build on this machine finds."""
     with tempfile.TemporaryDirectory() as cache_dir:  # the finder's probe file goes there

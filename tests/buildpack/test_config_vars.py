@@ -94,7 +94,7 @@ def test_hooks_run_with_config_vars_and_a_failing_hook_fails_the_build(builder, 
 def test_pip_index_url_with_credentials_is_used_and_never_printed(builder, tmp_path, private_index):
     """The private index is the only index: uv itself cannot be fetched from it (it serves
     privatepkg only), so the build says so and installs with pip, token and all."""
-    address, seen = private_index
+    address, _ = private_index
     apps.plain_app(tmp_path / "app", {"requirements.txt": "privatepkg==1.0\n"})
     cache = tmp_path / "cache-without-uv"  # not the session's cache, where uv already is
     cache.mkdir()

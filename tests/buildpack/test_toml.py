@@ -3,9 +3,9 @@ standard library's reader reads, and refuses what it refuses, with the same mess
 
 import json
 import subprocess
-import tomllib
 
 import pytest
+import tomllib
 
 from buildpack.toml import _tomli
 from tests import apps

@@ -4,8 +4,7 @@ import json
 
 import pytest
 
-from tests.runtime.helpers import (ENV_PY_STARTS_PROCESSES, PYTHON, clean_env, honcho, pid_gone,
-                                   process_lines, runtime)
+from tests.runtime.helpers import ENV_PY_STARTS_PROCESSES, PYTHON, clean_env, honcho, pid_gone, process_lines, runtime
 
 pytestmark = pytest.mark.timeout(30)
 

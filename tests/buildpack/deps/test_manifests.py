@@ -2,9 +2,9 @@
 
 import json
 import subprocess
-import tomllib
 
 import pytest
+import tomllib
 
 from tests import apps
 from tests.apps import plain_app

@@ -79,7 +79,7 @@ def test_a_build_stopped_by_its_host_stops_the_running_hook(builder, tmp_path):
                 os.kill(int(pid), signal.SIGKILL)
 
 
-@pytest.mark.parametrize("value", ["soon", "0", "-5", "1.5", "86401", "１０"])
+@pytest.mark.parametrize("value", ["soon", "0", "-5", "1.5", "86401", "１０"])  # noqa: RUF001 (full-width digits on purpose)
 def test_a_step_time_limit_that_is_not_seconds_is_a_clear_error(builder, tmp_path, value):
     apps.plain_app(tmp_path, {"requirements.txt": "six\n"})
     result = builder.compile(tmp_path, config={"BUILD_STEP_TIMEOUT": value})

@@ -10,8 +10,7 @@ import time
 import pytest
 
 from tests.conftest import free_port
-from tests.runtime.helpers import (HONCHO, RUNTIME, Running, clean_env, honcho, pid_gone, process_lines,
-                                   runtime)
+from tests.runtime.helpers import HONCHO, RUNTIME, Running, clean_env, honcho, pid_gone, process_lines, runtime
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -65,7 +64,7 @@ def test_honcho_numbers_ports_by_the_types_started_runtime_by_procfile_position(
 def test_release_runs_only_when_named_and_its_success_keeps_the_others_running(app):
     root = app({"Procfile": PORTS})
 
-    status, lines = dyno_ports(root, count=3)
+    _, lines = dyno_ports(root, count=3)
     assert "release.1 5200" not in lines
 
     running = Running.runtime("start", "release", "web", cwd=root)
