@@ -46,9 +46,9 @@ def replace(path, data, mode=None):
 @contextlib.contextmanager
 def replacing(path):
     """Yield the path beside `path` to write a new file or folder at; when the block ends, it
-    is renamed into place of `path` (an old folder there removed first). A reader, or the next
-    build after a kill, sees the old one or the new one, never part of one; a block that
-    fails (a full disk) leaves no part of the new one behind. The `*.partial` name is what
+    is renamed into place of `path`. A reader, or the next build after a kill, sees the old
+    one or the new one, never part of one (an old folder is removed just before the rename:
+    there, briefly neither); a block that fails (a full disk) leaves no part of the new one. The `*.partial` name is what
     the cache looks for when it cleans up after a killed build."""
     path = Path(path)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
