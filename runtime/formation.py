@@ -10,7 +10,7 @@ only the types started, so its ports shift with the selection).
 import re
 from dataclasses import dataclass
 
-from buildpack.log.messages import excerpt
+from runtime import messages
 from runtime.errors import UserError
 
 DEFAULT_BASE_PORT = 5000
@@ -35,8 +35,7 @@ def parse_counts(options):
         for item in option.split(","):
             match = COUNT.match(item.strip())
             if not match:
-                raise UserError(f"bad process count `{excerpt(item)}` in -c {excerpt(option)}: write TYPE=N with N a "
-                                "whole number, e.g. -c web=2,worker=1")
+                raise UserError(messages.bad_process_count(item, option))
             counts[match["name"]] = int(match["count"])
     return counts
 
@@ -45,8 +44,7 @@ def select(procfile, types, counts):
     """[(type, count)] in Procfile order: the named types, else every type but `release`."""
     for name in [*types, *(name for name in counts if name != "all")]:
         if name not in procfile.entries:
-            raise UserError(f"unknown process type `{excerpt(name)}`: {procfile.path} defines "
-                            f"{', '.join(procfile.names())}")
+            raise UserError(messages.unknown_process_type(name, procfile))
     if types:
         chosen = [name for name in procfile.names() if name in types]
     else:
@@ -55,13 +53,12 @@ def select(procfile, types, counts):
         if name != "all" and name not in chosen:
             hint = (f"`{ONE_SHOT}` runs only when named" if name == ONE_SHOT
                     else f"it is not among the types to start ({', '.join(chosen)})")
-            raise UserError(f"-c gives a count for `{excerpt(name)}`, but {hint}: name it as a type too, "
-                            "or drop its count")
+            raise UserError(messages.count_for_unstarted_type(name, hint))
     selection = [(name, counts.get(name, counts.get("all", 1))) for name in chosen]
     if not any(count for _, count in selection):
         only = f" ({procfile.path} has only `{ONE_SHOT}`: run it with `runtime release`)" \
             if procfile.names() == [ONE_SHOT] else ""
-        raise UserError(f"nothing to start{only}")
+        raise UserError(messages.nothing_to_start(only))
     return selection
 
 
@@ -78,16 +75,14 @@ def base_port(option, env):
     if setting is None:
         return DEFAULT_BASE_PORT
     if not is_port_number(setting.value):
-        raise UserError(f"PORT={excerpt(setting.value)!r} (from {setting.source}) is not a port number: set "
-                        "it to a number between 1 and 65535, or pass -p PORT")
+        raise UserError(messages.port_not_a_number(setting))
     return int(setting.value)
 
 
 def port_of(procfile, base, name, instance):
     port = base + 100 * procfile.position(name) + instance - 1
     if port > 65535:
-        raise UserError(f"{name}.{instance} would get port {port}, above 65535: choose a lower "
-                        "base port with -p")
+        raise UserError(messages.port_too_high(name, instance, port))
     return port
 
 

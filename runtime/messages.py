@@ -282,3 +282,93 @@ def wrote(path):
 def one_shot_not_exported(one_shot):
     return (f"note: `{one_shot}` is not exported: it is a one-shot; run "
             "`runtime release` on every deploy, before restarting the processes")
+
+
+# --- the Procfile and the formation ----------------------------------------------------
+
+def no_procfile(path, example):
+    return f"no Procfile at {path}: create one with a line like `{example}`, or point to it with -f PROCFILE"
+
+
+def unreadable_procfile(path, exc):
+    return f"cannot read {path}: {exc.strerror}"
+
+
+def invalid_procfile(lines):
+    return "the Procfile is invalid:\n  " + "\n  ".join(lines)
+
+
+def bad_process_count(item, option):
+    return (f"bad process count `{excerpt(item)}` in -c {excerpt(option)}: write TYPE=N with N a "
+            "whole number, e.g. -c web=2,worker=1")
+
+
+def unknown_process_type(name, procfile):
+    return f"unknown process type `{excerpt(name)}`: {procfile.path} defines {', '.join(procfile.names())}"
+
+
+def count_for_unstarted_type(name, hint):
+    return f"-c gives a count for `{excerpt(name)}`, but {hint}: name it as a type too, or drop its count"
+
+
+def nothing_to_start(only):
+    return f"nothing to start{only}"
+
+
+def port_not_a_number(setting):
+    return (f"PORT={excerpt(setting.value)!r} (from {setting.source}) is not a port number: set "
+            "it to a number between 1 and 65535, or pass -p PORT")
+
+
+def port_too_high(name, instance, port):
+    return f"{name}.{instance} would get port {port}, above 65535: choose a lower base port with -p"
+
+
+# --- runtime build ---------------------------------------------------------------------
+
+def app_dir_not_a_folder(app_dir):
+    return f"{app_dir} is not a folder: give the folder of the app to build"
+
+
+def cache_is_a_file(cache):
+    return f"--cache {cache} is a file, not a folder: give the folder of an earlier cache, or a new one"
+
+
+def build_failed(status, out):
+    return f"Build failed (exit status {status}); {out} was left as it was."
+
+
+def slug_ready(out):
+    return f"Slug ready in {out}"
+
+
+def out_holds_the_app(out):
+    return (f"--out {out} is the app or a folder around it, which the new slug would replace: "
+            "give a folder outside the app, or leave --out out to use APP_DIR/.runtime/slug")
+
+
+def cache_inside_out(cache, out):
+    return f"--cache {cache} is inside --out {out}, which the new slug replaces: give a cache folder outside the slug"
+
+
+def out_is_a_file(out):
+    return f"--out {out} is a file, not a folder: give a new or empty folder, or the folder of an earlier slug"
+
+
+def out_is_not_a_slug(out):
+    return (f"--out {out} is a folder that is not a slug built by `runtime build` "
+            "(it has no .release file), and the new slug would replace it: give a new "
+            "or empty folder, or the folder of an earlier slug")
+
+
+def unwritable_folder(option, path, folder, exc):
+    return f"{option} {path}: cannot write to {folder} ({exc.strerror}): give a folder you can write to"
+
+
+def not_a_config_var_name(source, name):
+    return (f"{source}: {excerpt(name)!r} is not a config var name: use "
+            "letters, digits and _, not starting with a digit")
+
+
+def bad_env_option(pair):
+    return f"--env {excerpt(pair)!r}: expected KEY=VALUE with a name of letters, digits and _"

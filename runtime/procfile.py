@@ -2,6 +2,7 @@
 The grammar and the problems it finds are buildpack.slug.procfile's."""
 
 from buildpack.slug.procfile import EXAMPLE, parse
+from runtime import messages
 from runtime.errors import UserError, not_utf8
 
 
@@ -11,12 +12,11 @@ def read(path):
         with open(path, encoding="utf-8") as file:
             text = file.read()
     except FileNotFoundError:
-        raise UserError(f"no Procfile at {path}: create one with a line like `{EXAMPLE}`, "
-                        "or point to it with -f PROCFILE") from None
+        raise UserError(messages.no_procfile(path, EXAMPLE)) from None
     except UnicodeDecodeError as exc:
         raise not_utf8(path, exc) from None
     except OSError as exc:
-        raise UserError(f"cannot read {path}: {exc.strerror}") from None
+        raise UserError(messages.unreadable_procfile(path, exc)) from None
     return parse(text, path)
 
 
@@ -25,5 +25,5 @@ def load(path):
     procfile = read(path)
     if procfile.errors:
         lines = [f"{procfile.where(p)}: {p.message}: {p.fix}" for p in procfile.errors]
-        raise UserError("the Procfile is invalid:\n  " + "\n  ".join(lines))
+        raise UserError(messages.invalid_procfile(lines))
     return procfile

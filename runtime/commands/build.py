@@ -21,8 +21,7 @@ from pathlib import Path
 
 from buildpack import files, release
 from buildpack.log import output
-from buildpack.log.messages import excerpt
-from runtime import environment, procfile
+from runtime import environment, messages, procfile
 from runtime.errors import UserError
 
 # The build sees only these from the calling environment (Heroku's emulation keeps HOME,
@@ -62,14 +61,13 @@ def add_parser(subparsers):
 def run(args):
     app_dir = Path(args.app_dir).resolve()
     if not app_dir.is_dir():
-        raise UserError(f"{args.app_dir} is not a folder: give the folder of the app to build")
+        raise UserError(messages.app_dir_not_a_folder(args.app_dir))
     out = Path(args.out).resolve() if args.out else app_dir / ".runtime" / "slug"
     cache = Path(args.cache).resolve() if args.cache else app_dir / ".runtime" / "cache"
     _refuse_overlaps(app_dir, out, cache)
     _refuse_to_replace(out)
     if cache.exists() and not cache.is_dir():
-        raise UserError(f"--cache {cache} is a file, not a folder: give the folder of an earlier cache, "
-                        "or a new one")
+        raise UserError(messages.cache_is_a_file(cache))
     config = _config_vars(args.env_file, args.env)
     _writable_folder("--out", out, out.parent)
     _writable_folder("--cache", cache, cache)
@@ -87,32 +85,27 @@ def run(args):
         status = _build(build_dir, cache, env_dir)
         if status:
             print()
-            output.step(f"Build failed (exit status {status}); {out} was left as it was.")
+            output.step(messages.build_failed(status, out))
             return status
         _replace_slug(out, build_dir)
-        output.step(f"Slug ready in {out}")
+        output.step(messages.slug_ready(out))
         return 0
 
 
 def _refuse_overlaps(app_dir, out, cache):
     """The slug replaces --out: it must not hold the app or the cache."""
     if out == app_dir or out in app_dir.parents:
-        raise UserError(f"--out {out} is the app or a folder around it, which the new slug would replace: "
-                        "give a folder outside the app, or leave --out out to use APP_DIR/.runtime/slug")
+        raise UserError(messages.out_holds_the_app(out))
     if out == cache or out in cache.parents:
-        raise UserError(f"--cache {cache} is inside --out {out}, which the new slug replaces: give a cache "
-                        "folder outside the slug")
+        raise UserError(messages.cache_inside_out(cache, out))
 
 
 def _refuse_to_replace(out):
     """--out is replaced by the new slug: only an earlier slug (or nothing) may be there."""
     if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out} is a file, not a folder: give a new or empty folder, or the folder "
-                        "of an earlier slug")
+        raise UserError(messages.out_is_a_file(out))
     if out.exists() and any(out.iterdir()) and not (out / SLUG_MARK).is_file():
-        raise UserError(f"--out {out} is a folder that is not a slug built by `runtime build` "
-                        "(it has no .release file), and the new slug would replace it: give a new "
-                        "or empty folder, or the folder of an earlier slug")
+        raise UserError(messages.out_is_not_a_slug(out))
 
 
 def _writable_folder(option, path, folder):
@@ -123,8 +116,7 @@ def _writable_folder(option, path, folder):
         if not os.access(folder, os.W_OK):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
     except OSError as exc:
-        raise UserError(f"{option} {path}: cannot write to {folder} ({exc.strerror}): give a folder "
-                        "you can write to") from None
+        raise UserError(messages.unwritable_folder(option, path, folder, exc)) from None
 
 
 @contextlib.contextmanager
@@ -189,13 +181,12 @@ def _config_vars(env_files, pairs):
         env_file = environment.load_env_file(path)
         for name, value in env_file.values.items():
             if not environment.ENV_NAME.match(name):
-                raise UserError(f"{env_file.source(name)}: {excerpt(name)!r} is not a config var name: use "
-                                "letters, digits and _, not starting with a digit")
+                raise UserError(messages.not_a_config_var_name(env_file.source(name), name))
             config[name] = value
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not environment.ENV_NAME.match(name):
-            raise UserError(f"--env {excerpt(pair)!r}: expected KEY=VALUE with a name of letters, digits and _")
+            raise UserError(messages.bad_env_option(pair))
         config[name] = value
     return config
 
