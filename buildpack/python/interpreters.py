@@ -21,7 +21,7 @@ from buildpack import files
 Interpreter = namedtuple("Interpreter", "version executable prefix system", defaults=(False,))
 
 _VERSION_DIR = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-_UV_DIR = re.compile(r"^cpython-(\d+)\.(\d+)\.(\d+)-[a-z0-9_]+-[a-z]+-[a-z]+$")
+_UV_DIR = re.compile(r"^cpython-(\d+)\.(\d+)\.(\d+)-[a-z]+-[a-z0-9_]+-[a-z]+$")  # OS, CPU, libc
 _PYTHON_EXE = re.compile(r"^python3\.\d+$")
 # In CACHE_DIR: the version of each Python on PATH, from its last probe (see `_versions`).
 PROBED_FILE = "interpreters.json"
