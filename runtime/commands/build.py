@@ -31,13 +31,13 @@ PASSED_THROUGH = re.compile(
     r"^(HOME|LANG|PATH|STACK|TMPDIR|SSL_CERT_FILE|SSL_CERT_DIR|PIP_CERT|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE"
     r"|[A-Za-z_]+_PROXY|[a-z_]+_proxy|PYENV_ROOT|UV_PYTHON_INSTALL_DIR|XDG_DATA_HOME|BUILDPACK_DEBUG)$")
 
+SLUG_MARK = ".release"  # what bin/release printed, as herokuish keeps it: marks a built slug
+PRIVATE_PREFIX = "runtime-build_"  # a build's private folder in the temporary folder
+
 
 def build_environment(environ=os.environ):
     """The part of `environ` a build sees (the tests and benchmarks build the same way)."""
     return {name: value for name, value in environ.items() if PASSED_THROUGH.match(name)}
-
-SLUG_MARK = ".release"  # what bin/release printed, as herokuish keeps it: marks a built slug
-PRIVATE_PREFIX = "runtime-build_"  # a build's private folder in the temporary folder
 
 
 def add_parser(subparsers):
