@@ -11,8 +11,9 @@ When nothing it reads changed since the last build, the last output is reused in
 """
 
 import secrets
+from pathlib import Path
 
-from buildpack import config_vars
+from buildpack import config_vars, slug
 from buildpack.django import failures, settings
 from buildpack.layers import static_files
 from buildpack.log import messages
@@ -36,6 +37,7 @@ def run(ctx, project):
     if facts is not None:
         step("Reusing the static files of the last build: nothing collectstatic reads has changed")
         _warn(facts, collectstatic_skipped=False)
+        slug.record_static_root(ctx.build_dir, facts["static_output"])
         return
     step("Running python manage.py collectstatic --noinput")
     if not_reused:
@@ -50,6 +52,9 @@ def run(ctx, project):
     if collected.status or not collected.report.get("command_started"):  # settings that exit(0) first
         _fail(ctx, project, collected, env)
     _warn(collected.report, collectstatic_skipped=False)
+    output = collected.report.get("static_output")
+    if output and Path(output).is_relative_to(ctx.build_dir):
+        slug.record_static_root(ctx.build_dir, output)
     not_kept = static_files.save(ctx, collected.report)
     if not_kept:
         detail(f"Static files are not kept for the next build: {not_kept}")

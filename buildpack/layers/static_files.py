@@ -41,7 +41,7 @@ def restore(ctx):
         more = f" and {len(why) - 3} more" if len(why) > 3 else ""
         return None, f"{', '.join(why[:3])}{more} changed"
     unit.link_to(ctx.build_dir / cached["output"])
-    return cached["facts"], None
+    return {**cached["facts"], "static_output": str(ctx.build_dir / cached["output"])}, None
 
 
 def reasons(ctx, cached):
