@@ -372,3 +372,98 @@ def not_a_config_var_name(source, name):
 
 def bad_env_option(pair):
     return f"--env {excerpt(pair)!r}: expected KEY=VALUE with a name of letters, digits and _"
+
+
+# --- runtime image ---------------------------------------------------------------------
+
+def _size(count):
+    for unit in ("bytes", "KB", "MB"):
+        if count < 1000 or unit == "MB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
+    return ""
+
+
+def no_slug(path):
+    return (f"{excerpt(path)}: no such folder: give the slug `runtime build` made (by default "
+            "APP_DIR/.runtime/slug)")
+
+
+def not_a_slug(path):
+    return (f"{excerpt(path)} is not a built slug (it has no .release or .heroku/release.yml): build "
+            "the app first with `runtime build APP_DIR`, then give its slug (APP_DIR/.runtime/slug)")
+
+
+def slug_without_stack(path):
+    return (f"{path} does not say which system it was built on (it has no .heroku/stack, which "
+            "builds since this version write): build it again with `runtime build`")
+
+
+def bad_image_reference(option, value):
+    return (f"{option} {excerpt(value)!r} is not an image name: write NAME:TAG or "
+            "REGISTRY/NAME:TAG, with a lowercase name of letters, digits and . _ - separated by /, "
+            "and a tag of letters, digits and . _ - (for example guestbook:v1)")
+
+
+def bad_archive_path(value):
+    return (f"--archive {excerpt(value)!r}: give the path of a tar file to write, in a folder "
+            "that exists")
+
+
+def image_out_is_a_file(root):
+    return f"--out {root} is a file: give a new or empty folder, or the folder of an earlier image"
+
+
+def image_out_not_a_layout(root):
+    return (f"--out {root} holds files that are not an OCI image layout (no oci-layout file), "
+            "and the image's blobs would be mixed with them: give a new or empty folder, or the "
+            "folder of an earlier image")
+
+
+def image_layout_unreadable(root, name, exc):
+    return (f"{root}/{name} cannot be read as an OCI image layout's {name} ({excerpt(exc)}): "
+            "remove the folder, or give another --out")
+
+
+def making_base(built_on):
+    return f"Making a base image from Debian's packages for {built_on} (kept for the next images)"
+
+
+def reading_base(source):
+    return f"Using the base image {excerpt(source)}"
+
+
+def writing_layers(out):
+    return f"Writing the image's layers to {out}"
+
+
+def layer_written(name, size, reused):
+    return f"{name}: {_size(size)}, " + ("unchanged, reused" if reused else "written")
+
+
+def image_ready(out, name, digest, seconds):
+    return (f"Image {name} ready in {seconds:.1f} s: {digest}\n"
+            f"       run it with: podman run --rm -p 5000:5000 oci:{out}:{name}")
+
+
+def archive_written(path):
+    return f"Wrote {path} (podman load -i {path}, docker load -i {path})"
+
+
+def pushing(destination):
+    return f"Pushing to {destination} with skopeo"
+
+
+def skopeo_missing():
+    return "--push needs skopeo, which is not on PATH: install it (Debian: apt-get install skopeo)"
+
+
+def push_failed(destination, said):
+    return (f"the push to {excerpt(destination)} failed; skopeo said: {excerpt(said.splitlines()[-1] if said else '')}\n"
+            "Check the registry's address and that it is running; for credentials set "
+            "REGISTRY_AUTH_FILE, or RUNTIME_REGISTRY_USERNAME and RUNTIME_REGISTRY_PASSWORD; for a "
+            "registry on plain HTTP mark it `insecure = true` in registries.conf")
+
+
+def registry_credentials_half(username, password):
+    return f"set both {username} and {password}, or neither (to use REGISTRY_AUTH_FILE)"
