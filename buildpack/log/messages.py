@@ -823,10 +823,10 @@ def slugignore_outside(number, line):
 
 
 def slugignore_kept(number, line, kept, inside):
-    what = f"files in {kept}/" if inside else kept
+    what = f"what is in {kept}/" if inside else kept
     return Message(
         f"Line {number} of .slugignore, {excerpt(line)!r}, matches {what}, which the slug needs: "
-        f"the build keeps {'them' if inside else 'it'}.",
+        "the build keeps it.",
         "The build never removes .heroku/ (the app's Python and packages), .profile.d/ (the\n"
         "environment its processes start with) or the Procfile. The line still applies to the\n"
         "app's other files; make it narrower, or remove it, to silence this warning.",
