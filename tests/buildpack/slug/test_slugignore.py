@@ -144,3 +144,15 @@ def test_a_slugignore_over_1_mb_fails_the_build(builder, tmp_path):
         "",
         "The limit falls on line 31776. .slugignore lists patterns (*.psd, /docs/), not every",
     ]
+
+
+def test_a_slugignore_folder_fails_the_build(builder, tmp_path):
+    app = apps.plain_app(tmp_path / "app", {"requirements.txt": "", ".slugignore/patterns": "*.psd\n"})
+    result = builder.compile(app)
+
+    assert result.returncode == 1, result.log
+    assert errors(result)[:3] == [
+        "Error: .slugignore is a folder, not a file.",
+        "",
+        "The build reads .slugignore as the list of paths to leave out of the slug, and cannot read a folder.",
+    ]
