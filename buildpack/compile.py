@@ -16,7 +16,7 @@ from buildpack.layers import environment, tools
 from buildpack.log import messages, output
 from buildpack.log.output import BuildError, note, step, warning
 from buildpack.python import install, interpreters, version
-from buildpack.slug import profile_d
+from buildpack.slug import profile_d, slugignore
 
 
 @dataclass
@@ -115,6 +115,7 @@ def _steps(ctx):
         except OSError as exc:  # a read-only buildpack folder: only a later buildpack misses it
             warning(messages.export_not_written(os.environ["BUILDPACK_DIR"], exc.strerror))
     hooks.run(ctx, "post_compile", ctx.config_env())
+    slugignore.remove_ignored(ctx.build_dir)
     # The slug as it will run; the Python environment's links are the build's own (a
     # distribution's Python is linked to, not copied).
     files.refuse_links_outside(ctx.build_dir, skipped=[slug.PYTHON_HOME])

@@ -785,3 +785,66 @@ def missing_static_file(kind, referencing, missing):
         f"static file. Fix the path in {referencing} (relative paths start from its\n"
         "folder), add the missing file, or remove the reference.",
     )
+
+
+# --- .slugignore ----------------------------------------------------------------------
+
+def slugignore_removing(count):
+    """The step line of the .slugignore step."""
+    if count == 0:
+        return "No path matched by .slugignore"
+    return f"Removing {count} path{'' if count == 1 else 's'} matched by .slugignore"
+
+
+def slugignore_removed(paths):
+    """The paths the step removes, relative to the app (a folder ending in /), a few of them."""
+    listed = "\n".join(excerpt(path) for path in paths[:LISTED_LINES])
+    if len(paths) > LISTED_LINES:
+        listed += f"\n... and {len(paths) - LISTED_LINES} more"
+    return listed
+
+
+def slugignore_negation(number, line):
+    return Message(
+        f"Line {number} of .slugignore, {excerpt(line)!r}, is ignored: .slugignore has no negation (!).",
+        "A path that another line matches is removed even if a ! line names it (Heroku ignores such\n"
+        "lines too). Remove the line, and make the lines that match what you want to keep narrower.\n"
+        "For a name that starts with !, write \\! instead.",
+    )
+
+
+def slugignore_outside(number, line):
+    return Message(
+        f"Line {number} of .slugignore, {excerpt(line)!r}, is ignored: no path outside the app is ever removed.",
+        "The patterns of .slugignore are paths inside the app, relative to its root folder (a leading\n"
+        "/ anchors a pattern at that folder, not at the machine's root), so .. leads nowhere. Remove\n"
+        "the line.",
+    )
+
+
+def slugignore_kept(number, line, kept, inside):
+    what = f"what is in {kept}/" if inside else kept
+    return Message(
+        f"Line {number} of .slugignore, {excerpt(line)!r}, matches {what}, which the slug needs: "
+        "the build keeps it.",
+        "The build never removes .heroku/ (the app's Python and packages), .profile.d/ (the\n"
+        "environment its processes start with) or the Procfile. The line still applies to the\n"
+        "app's other files; make it narrower, or remove it, to silence this warning.",
+    )
+
+
+def slugignore_not_utf8(number, line):
+    return Message(
+        f"Unable to read .slugignore: line {number} is not UTF-8 text.",
+        f"Line {number} is {excerpt(line)!r} (\ufffd marks the bytes that are not UTF-8). Save .slugignore\n"
+        "as UTF-8 text (some Windows editors write UTF-16), or remove the line.",
+    )
+
+
+def slugignore_too_large(size, limit, last_line):
+    return Message(
+        f"The .slugignore file is too large: {size} bytes, more than the limit of {limit // 1024 // 1024} MB.",
+        f"The limit falls on line {last_line}. .slugignore lists patterns (*.psd, /docs/), not every\n"
+        "file to leave out: replace the lines that name single files with patterns that match them\n"
+        "all, so that the file is smaller than the limit.",
+    )
