@@ -372,3 +372,24 @@ def not_a_config_var_name(source, name):
 
 def bad_env_option(pair):
     return f"--env {excerpt(pair)!r}: expected KEY=VALUE with a name of letters, digits and _"
+
+
+# --- runtime check ---------------------------------------------------------------------
+# A finding with a fix is a pair (what was found, how to fix it); one that passes is its text.
+
+def procfile_not_found(path, example):
+    return (f"no Procfile at {path}",
+            f"add one with a line like `{example}`; without it only a default web process (if "
+            "any) runs")
+
+
+def procfile_not_readable(error):
+    return error, "make it a readable UTF-8 file"
+
+
+def procfile_problem(procfile, problem):
+    return f"{procfile.where(problem)}: {problem.message}", problem.fix
+
+
+def procfile_process_types(path, names):
+    return f"{path}: {len(names)} process type{'s' * (len(names) != 1)} ({', '.join(names)})"
