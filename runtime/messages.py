@@ -393,3 +393,51 @@ def procfile_problem(procfile, problem):
 
 def procfile_process_types(path, names):
     return f"{path}: {len(names)} process type{'s' * (len(names) != 1)} ({', '.join(names)})"
+
+
+def env_file_not_readable(error):
+    return error, "save it as readable UTF-8 text"
+
+
+def env_line_unparsable(path, line, text):
+    return (f"{path}:{line}: cannot parse `{text}`",
+            "write NAME=value; quote values with spaces or `#` (NAME=\"a value\") and close every "
+            "quote")
+
+
+def env_line_without_equals(path, line, name):
+    return (f"{path}:{line}: `{name}` has no `=`, so it is ignored",
+            f"write {name}= for an empty value, or delete the line")
+
+
+def env_name_set_again(path, line, name, first):
+    return (f"{path}:{line}: {name} is set again (first on line {first}); the last value wins",
+            "keep one of the two lines")
+
+
+def env_name_not_portable(path, line, name):
+    return (f"{path}:{line}: {excerpt(name)} is not a valid variable name for a shell, systemd or "
+            "supervisord", "use letters, digits and `_` only")
+
+
+def env_file_variables(path, count):
+    return f"{path}: {count} variable{'s' * (count != 1)}"
+
+
+def env_py_does_not_run(error):
+    return error, "make env.py run on its own: `python env.py` in the app root"
+
+
+def env_py_leaves_processes(path):
+    return (f"{path} left processes running when it finished (runtime stopped them)",
+            "only set variables in it (os.environ.setdefault(...)); start processes from the "
+            "Procfile")
+
+
+def env_py_overrides_platform(path, name):
+    return (f"{path} replaces {name}, which is already set, so the platform's value would be "
+            "overridden too", f"use os.environ.setdefault({name!r}, ...)")
+
+
+def env_py_variables(path, count):
+    return f"{path}: runs and sets {count} variable{'s' * (count != 1)}"
