@@ -441,3 +441,35 @@ def env_py_overrides_platform(path, name):
 
 def env_py_variables(path, count):
     return f"{path}: runs and sets {count} variable{'s' * (count != 1)}"
+
+
+_WEB_EXAMPLE = "web: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT"
+
+
+def no_web_process(path):
+    return (f"{path}: no `web` process type, so the app serves no HTTP",
+            f"add one, e.g. `{_WEB_EXAMPLE}`")
+
+
+def web_runs_runserver(where):
+    return (f"{where}: `web` runs Django's development server, which is not made for production "
+            "(single process, serves static files slowly, no hardening)",
+            f"use gunicorn: `{_WEB_EXAMPLE}`")
+
+
+def web_binds_loopback(where):
+    return (f"{where}: `web` binds $PORT on the loopback interface only, where the router can't "
+            "connect", "bind all interfaces: 0.0.0.0:$PORT")
+
+
+def web_binds_port(where):
+    return f"{where}: `web` binds $PORT"
+
+
+def web_gunicorn_binds_port(where):
+    return f"{where}: `web` runs gunicorn without --bind, so it binds 0.0.0.0:$PORT itself"
+
+
+def web_does_not_bind_port(where):
+    return (f"{where}: `web` doesn't bind $PORT, so the router can't reach it",
+            f"bind 0.0.0.0:$PORT, e.g. `{_WEB_EXAMPLE}`")
