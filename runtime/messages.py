@@ -597,3 +597,7 @@ def env_file_tracked(name):
 
 def env_files_not_tracked():
     return ".env and env.py are not tracked by git"
+
+
+def check_summary(failed, warnings, passed):
+    return f"{failed} failed, {warnings} warning{'s' * (warnings != 1)}, {passed} passed"
