@@ -467,3 +467,232 @@ def push_failed(destination, said):
 
 def registry_credentials_half(username, password):
     return f"set both {username} and {password}, or neither (to use REGISTRY_AUTH_FILE)"
+
+
+# --- runtime check ---------------------------------------------------------------------
+# A finding with a fix is a pair (what was found, how to fix it); one that passes is its text.
+
+def procfile_not_found(path, example):
+    return (f"no Procfile at {path}",
+            f"add one with a line like `{example}`; without it only a default web process (if "
+            "any) runs")
+
+
+def procfile_not_readable(error):
+    return error, "make it a readable UTF-8 file"
+
+
+def procfile_problem(procfile, problem):
+    return f"{procfile.where(problem)}: {problem.message}", problem.fix
+
+
+def procfile_process_types(path, names):
+    return f"{path}: {len(names)} process type{'s' * (len(names) != 1)} ({', '.join(names)})"
+
+
+def env_file_not_readable(error):
+    return error, "save it as readable UTF-8 text"
+
+
+def env_line_unparsable(path, line, text):
+    return (f"{path}:{line}: cannot parse `{text}`",
+            "write NAME=value; quote values with spaces or `#` (NAME=\"a value\") and close every "
+            "quote")
+
+
+def env_line_without_equals(path, line, name):
+    return (f"{path}:{line}: `{name}` has no `=`, so it is ignored",
+            f"write {name}= for an empty value, or delete the line")
+
+
+def env_name_set_again(path, line, name, first):
+    return (f"{path}:{line}: {name} is set again (first on line {first}); the last value wins",
+            "keep one of the two lines")
+
+
+def env_name_not_portable(path, line, name):
+    return (f"{path}:{line}: {excerpt(name)} is not a valid variable name for a shell, systemd or "
+            "supervisord", "use letters, digits and `_` only")
+
+
+def env_file_variables(path, count):
+    return f"{path}: {count} variable{'s' * (count != 1)}"
+
+
+def env_py_does_not_run(error):
+    return error, "make env.py run on its own: `python env.py` in the app root"
+
+
+def env_py_leaves_processes(path):
+    return (f"{path} left processes running when it finished (runtime stopped them)",
+            "only set variables in it (os.environ.setdefault(...)); start processes from the "
+            "Procfile")
+
+
+def env_py_overrides_platform(path, name):
+    return (f"{path} replaces {name}, which is already set, so the platform's value would be "
+            "overridden too", f"use os.environ.setdefault({name!r}, ...)")
+
+
+def env_py_variables(path, count):
+    return f"{path}: runs and sets {count} variable{'s' * (count != 1)}"
+
+
+_WEB_EXAMPLE = "web: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT"
+
+
+def no_web_process(path):
+    return (f"{path}: no `web` process type, so the app serves no HTTP",
+            f"add one, e.g. `{_WEB_EXAMPLE}`")
+
+
+def web_runs_runserver(where):
+    return (f"{where}: `web` runs Django's development server, which is not made for production "
+            "(single process, serves static files slowly, no hardening)",
+            f"use gunicorn: `{_WEB_EXAMPLE}`")
+
+
+def web_binds_loopback(where):
+    return (f"{where}: `web` binds $PORT on the loopback interface only, where the router can't "
+            "connect", "bind all interfaces: 0.0.0.0:$PORT")
+
+
+def web_binds_port(where):
+    return f"{where}: `web` binds $PORT"
+
+
+def web_gunicorn_binds_port(where):
+    return f"{where}: `web` runs gunicorn without --bind, so it binds 0.0.0.0:$PORT itself"
+
+
+def web_does_not_bind_port(where):
+    return (f"{where}: `web` doesn't bind $PORT, so the router can't reach it",
+            f"bind 0.0.0.0:$PORT, e.g. `{_WEB_EXAMPLE}`")
+
+
+_SECRET_KEY_FIX = ("read it from the environment, with a default for builds: "
+                   "SECRET_KEY = os.environ.get(\"SECRET_KEY\", \"insecure-build-key\")")
+_DEBUG_FIX = ("parse it strictly, off by default: "
+              "DEBUG = os.environ.get(\"DJANGO_DEBUG\") == \"True\"")
+_ALLOWED_HOSTS_FIX = ("build it from the environment: ALLOWED_HOSTS = [os.environ.get(\"DOMAIN\", \"\")] + "
+                      "[h.strip() for h in os.environ.get(\"DOMAIN_ALIASES\", \"\").split(\",\") if h.strip()]")
+_DEPLOYMENT_CHECKLIST = "https://docs.djangoproject.com/en/stable/howto/deployment/checklist/"
+NO_OUTPUT = "(no output)"
+
+
+def no_python_for_django():
+    return ("no `python` on PATH to run the app's Django with, so the settings were not checked",
+            "activate the app's virtualenv, or check a built slug (`runtime build`, then "
+            "`runtime check .runtime/slug`)")
+
+
+def python_without_django(python):
+    return (f"{python} can't import Django, so the settings were not checked",
+            "check a built slug (`runtime build`, then `runtime check .runtime/slug`), or activate "
+            "the app's virtualenv with its requirements installed")
+
+
+def settings_fail_for_build(manage_py, last_line):
+    return (f"{manage_py}: the settings don't import without DATABASE_URL and SECRET_KEY, as "
+            "during a build:\n" + last_line,
+            "give every variable the settings read a default for builds, e.g. "
+            "os.environ.get(\"SECRET_KEY\", \"insecure-build-key\") and "
+            "dj_database_url.config(default=\"sqlite:///db.sqlite3\")")
+
+
+def settings_import_for_build(manage_py):
+    return (f"{manage_py}: the settings import without DATABASE_URL and SECRET_KEY, as during a "
+            "build")
+
+
+def settings_fail_with_platform_variables(last_line):
+    return ("the settings fail to import with the platform's variables set:\n" + last_line,
+            "run `python manage.py check` with them set and fix the error")
+
+
+def secret_key_from_environment(source):
+    return f"SECRET_KEY is read from the environment ({source})"
+
+
+def secret_key_empty():
+    return "SECRET_KEY is empty even when SECRET_KEY is set in the environment", _SECRET_KEY_FIX
+
+
+def secret_key_hard_coded():
+    return ("SECRET_KEY is hard-coded in the settings: the key in the repository signs production "
+            "sessions", _SECRET_KEY_FIX)
+
+
+def debug_on_by_default():
+    return ("DEBUG is on when no DEBUG variable is set: production would show tracebacks and "
+            "settings to anyone", _DEBUG_FIX)
+
+
+def debug_on_with_false():
+    return ("DEBUG is on with DEBUG=False and DJANGO_DEBUG=False in the environment: the string "
+            "\"False\" turns it on", _DEBUG_FIX)
+
+
+def debug_cannot_be_turned_on():
+    return ("DEBUG can't be turned on from the environment (DEBUG=True or DJANGO_DEBUG=True)",
+            _DEBUG_FIX)
+
+
+def debug_from_environment():
+    return "DEBUG is read from the environment, off unless set to True"
+
+
+def allowed_hosts_any():
+    return ("ALLOWED_HOSTS accepts any host (\"*\"): safe only when the router rejects other Host "
+            "headers", _ALLOWED_HOSTS_FIX)
+
+
+def allowed_hosts_from_environment():
+    return "ALLOWED_HOSTS is read from the environment"
+
+
+def allowed_hosts_fixed(hosts):
+    return (f"ALLOWED_HOSTS is {hosts!r} whatever the environment says (DOMAIN, ALLOWED_HOSTS ...): "
+            "requests for the app's domain get 400 Bad Request", _ALLOWED_HOSTS_FIX)
+
+
+def databases_from_database_url():
+    return "DATABASES is read from DATABASE_URL"
+
+
+def databases_ignore_database_url():
+    return ("DATABASES ignores DATABASE_URL, so the platform's database is not used",
+            "DATABASES = {\"default\": dj_database_url.config(default=\"sqlite:///db.sqlite3\", "
+            "conn_max_age=600)} (pip install dj-database-url)")
+
+
+def no_static_files():
+    return "no static files to serve (django.contrib.staticfiles isn't installed)"
+
+
+def static_root_not_set(fix):
+    return "STATIC_ROOT is not set, so collectstatic fails", fix
+
+
+def static_files_served(backend):
+    return f"STATIC_ROOT is set and WhiteNoise serves it ({backend})"
+
+
+def deploy_check_found(check_id, text, hint):
+    """Django's own finding; when it gives no hint, its deployment checklist is the fix."""
+    return (f"check --deploy: ({check_id}) {text}",
+            hint or f"see Django's deployment checklist: {_DEPLOYMENT_CHECKLIST}")
+
+
+def env_file_tracked(name):
+    return (f"{name} is tracked by git, so its values (secrets, a local DATABASE_URL) reach every "
+            "build and deploy and override the platform's",
+            f"git rm --cached {name} && echo {name} >> .gitignore")
+
+
+def env_files_not_tracked():
+    return ".env and env.py are not tracked by git"
+
+
+def check_summary(failed, warnings, passed):
+    return f"{failed} failed, {warnings} warning{'s' * (warnings != 1)}, {passed} passed"

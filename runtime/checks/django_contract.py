@@ -21,18 +21,13 @@ from pathlib import Path
 
 from buildpack import slug
 from buildpack.django import discovery, settings
-from buildpack.log import messages
+from buildpack.log import messages as build_messages
 from buildpack.log.output import BuildError
+from runtime import messages
 from runtime.checks import FAIL, PASS, WARN, Finding
 
 HOST = "app.example.com"
 SLUG_PYTHON = slug.PYTHON_HOME / "bin" / "python"
-SECRET_FIX = "read it from the environment, with a default for builds: " \
-             "SECRET_KEY = os.environ.get(\"SECRET_KEY\", \"insecure-build-key\")"
-DEBUG_FIX = "parse it strictly, off by default: DEBUG = os.environ.get(\"DJANGO_DEBUG\") == \"True\""
-HOSTS_FIX = "build it from the environment: ALLOWED_HOSTS = [os.environ.get(\"DOMAIN\", \"\")] + " \
-            "[h.strip() for h in os.environ.get(\"DOMAIN_ALIASES\", \"\").split(\",\") if h.strip()]"
-CHECKLIST = "https://docs.djangoproject.com/en/stable/howto/deployment/checklist/"
 
 
 def check(app):
@@ -45,9 +40,7 @@ def check(app):
         return  # not a Django app
     python = _python(app.root)
     if python is None:
-        yield Finding(FAIL, "no `python` on PATH to run the app's Django with, so the settings were "
-                      "not checked", "activate the app's virtualenv, or check a built slug "
-                      "(`runtime build`, then `runtime check .runtime/slug`)")
+        yield Finding(FAIL, *messages.no_python_for_django())
         return
     with tempfile.TemporaryDirectory(prefix="runtime-check-") as scratch:
         def run(env, deploy_checks=False):
@@ -59,8 +52,7 @@ def check(app):
         if bare.status or "debug" not in bare.report:
             yield _import_failure(bare, python, project)
             return
-        yield Finding(PASS, f"{project.manage_py}: the settings import without DATABASE_URL and "
-                      "SECRET_KEY, as during a build")
+        yield Finding(PASS, messages.settings_import_for_build(project.manage_py))
         secret = "runtime-check-" + secrets.token_hex(24)
         # An SQLite URL: its driver is always there, and nothing connects to it.
         database = os.path.join(scratch, "platform.sqlite3")
@@ -72,8 +64,7 @@ def check(app):
         debugging = run({"DEBUG": "True", "DJANGO_DEBUG": "True"})
     if platform.status or debugging.status:
         failed = platform if platform.status else debugging
-        yield Finding(FAIL, "the settings fail to import with the platform's variables set:\n"
-                      + _last_line(failed.output), "run `python manage.py check` with them set and fix the error")
+        yield Finding(FAIL, *messages.settings_fail_with_platform_variables(_last_line(failed.output)))
         return
     facts = platform.report
     yield _secret_key(facts)
@@ -102,81 +93,63 @@ def _environment(extra):
 
 def _import_failure(run, python, project):
     if "django" not in run.report:
-        return Finding(FAIL, f"{python} can't import Django, so the settings were not checked",
-                       "check a built slug (`runtime build`, then `runtime check .runtime/slug`), or "
-                       "activate the app's virtualenv with its requirements installed")
-    return Finding(FAIL, f"{project.manage_py}: the settings don't import without DATABASE_URL and "
-                   "SECRET_KEY, as during a build:\n" + _last_line(run.output),
-                   "give every variable the settings read a default for builds, e.g. "
-                   "os.environ.get(\"SECRET_KEY\", \"insecure-build-key\") and "
-                   "dj_database_url.config(default=\"sqlite:///db.sqlite3\")")
+        return Finding(FAIL, *messages.python_without_django(python))
+    return Finding(FAIL, *messages.settings_fail_for_build(project.manage_py, _last_line(run.output)))
 
 
 def _secret_key(facts):
     source = facts.get("secret_key_from")
     if source in ("SECRET_KEY", "DJANGO_SECRET_KEY"):
-        return Finding(PASS, f"SECRET_KEY is read from the environment ({source})")
+        return Finding(PASS, messages.secret_key_from_environment(source))
     if source is None:
-        return Finding(FAIL, "SECRET_KEY is empty even when SECRET_KEY is set in the environment",
-                       SECRET_FIX)
-    return Finding(FAIL, "SECRET_KEY is hard-coded in the settings: the key in the repository "
-                   "signs production sessions", SECRET_FIX)
+        return Finding(FAIL, *messages.secret_key_empty())
+    return Finding(FAIL, *messages.secret_key_hard_coded())
 
 
 def _debug(bare, platform, debugging):
     if bare.get("debug"):
-        return Finding(FAIL, "DEBUG is on when no DEBUG variable is set: production would show "
-                       "tracebacks and settings to anyone", DEBUG_FIX)
+        return Finding(FAIL, *messages.debug_on_by_default())
     if platform.get("debug"):
-        return Finding(FAIL, "DEBUG is on with DEBUG=False and DJANGO_DEBUG=False in the "
-                       "environment: the string \"False\" turns it on", DEBUG_FIX)
+        return Finding(FAIL, *messages.debug_on_with_false())
     if not debugging.get("debug"):
-        return Finding(WARN, "DEBUG can't be turned on from the environment (DEBUG=True or "
-                       "DJANGO_DEBUG=True)", DEBUG_FIX)
-    return Finding(PASS, "DEBUG is read from the environment, off unless set to True")
+        return Finding(WARN, *messages.debug_cannot_be_turned_on())
+    return Finding(PASS, messages.debug_from_environment())
 
 
 def _allowed_hosts(facts):
     hosts = facts.get("allowed_hosts", [])
     if "*" in hosts:
-        return Finding(WARN, "ALLOWED_HOSTS accepts any host (\"*\"): safe only when the router "
-                       "rejects other Host headers", HOSTS_FIX)
+        return Finding(WARN, *messages.allowed_hosts_any())
     if any(HOST == host or (host.startswith(".") and HOST.endswith(host)) for host in hosts):
-        return Finding(PASS, "ALLOWED_HOSTS is read from the environment")
-    return Finding(FAIL, f"ALLOWED_HOSTS is {hosts!r} whatever the environment says (DOMAIN, "
-                   "ALLOWED_HOSTS ...): requests for the app's domain get 400 Bad Request",
-                   HOSTS_FIX)
+        return Finding(PASS, messages.allowed_hosts_from_environment())
+    return Finding(FAIL, *messages.allowed_hosts_fixed(hosts))
 
 
 def _database(facts, platform_database):
     if facts.get("database", {}).get("name") == platform_database:
-        return Finding(PASS, "DATABASES is read from DATABASE_URL")
-    return Finding(WARN, "DATABASES ignores DATABASE_URL, so the platform's database is not used",
-                   "DATABASES = {\"default\": dj_database_url.config(default=\"sqlite:///db.sqlite3\", "
-                   "conn_max_age=600)} (pip install dj-database-url)")
+        return Finding(PASS, messages.databases_from_database_url())
+    return Finding(WARN, *messages.databases_ignore_database_url())
 
 
 def _static_files(facts):
     if not facts.get("staticfiles"):
-        yield Finding(PASS, "no static files to serve (django.contrib.staticfiles isn't installed)")
+        yield Finding(PASS, messages.no_static_files())
         return
     if not facts.get("static_root"):
-        yield Finding(FAIL, "STATIC_ROOT is not set, so collectstatic fails",
-                      _one_line(messages.static_root_unset().body))
+        yield Finding(FAIL, *messages.static_root_not_set(
+            _one_line(build_messages.static_root_unset().body)))
     problems = settings.static_warnings(facts, collectstatic_skipped=False)
     for message in problems:
-        status = FAIL if message == messages.whitenoise_missing() else WARN
+        status = FAIL if message == build_messages.whitenoise_missing() else WARN
         yield Finding(status, message.title.rstrip("."), _one_line(message.body))
     if facts.get("static_root") and not problems:
-        yield Finding(PASS, f"STATIC_ROOT is set and WhiteNoise serves it "
-                      f"({facts.get('staticfiles_backend')})")
+        yield Finding(PASS, messages.static_files_served(facts.get("staticfiles_backend")))
 
 
 def _deploy_checks(facts):
     for found in facts.get("deploy_checks", []):
         status = FAIL if found["level"] >= 40 else WARN  # ERROR and CRITICAL fail the deploy
-        yield Finding(status, f"check --deploy: ({found['id']}) {found['text']}",
-                      found["hint"] or f"see Django's deployment checklist: {CHECKLIST}")
+        yield Finding(status, *messages.deploy_check_found(found["id"], found["text"], found["hint"]))
 
 
 def _committed_env_files(root, project):
@@ -189,16 +162,14 @@ def _committed_env_files(root, project):
         return
     tracked = listed.stdout.split()
     for name in tracked:
-        yield Finding(FAIL, f"{name} is tracked by git, so its values (secrets, a local "
-                      "DATABASE_URL) reach every build and deploy and override the platform's",
-                      f"git rm --cached {name} && echo {name} >> .gitignore")
+        yield Finding(FAIL, *messages.env_file_tracked(name))
     if not tracked:
-        yield Finding(PASS, ".env and env.py are not tracked by git")
+        yield Finding(PASS, messages.env_files_not_tracked())
 
 
 def _last_line(text):
     lines = text.strip().splitlines()
-    return lines[-1] if lines else "(no output)"
+    return lines[-1] if lines else messages.NO_OUTPUT
 
 
 def _one_line(text):

@@ -2,13 +2,13 @@
 
 import re
 
+from runtime import messages
 from runtime.checks import FAIL, PASS, WARN, Finding
 from runtime.errors import UserError
 
 PORT = re.compile(r"\$\{?PORT\b")
 LOOPBACK_BIND = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\]):\$\{?PORT\b")
 BIND_OPTION = re.compile(r"(?:^|\s)(?:-b|--bind)(?:\s|=)")
-EXAMPLE = "web: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT"
 
 
 def check(app):
@@ -19,22 +19,16 @@ def check(app):
     web = parsed.entries.get("web")
     if web is None:
         if not parsed.errors:
-            yield Finding(WARN, f"{parsed.path}: no `web` process type, so the app serves no HTTP",
-                          f"add one, e.g. `{EXAMPLE}`")
+            yield Finding(WARN, *messages.no_web_process(parsed.path))
         return
-    where, command = f"{parsed.path}:{web.line}", web.command
+    where, command = parsed.where(web), web.command
     if re.search(r"\brunserver\b", command):
-        yield Finding(FAIL, f"{where}: `web` runs Django's development server, which is not made "
-                      "for production (single process, serves static files slowly, no hardening)",
-                      f"use gunicorn: `{EXAMPLE}`")
+        yield Finding(FAIL, *messages.web_runs_runserver(where))
     elif LOOPBACK_BIND.search(command):
-        yield Finding(FAIL, f"{where}: `web` binds $PORT on the loopback interface only, where the "
-                      "router can't connect", "bind all interfaces: 0.0.0.0:$PORT")
+        yield Finding(FAIL, *messages.web_binds_loopback(where))
     elif PORT.search(command):
-        yield Finding(PASS, f"{where}: `web` binds $PORT")
+        yield Finding(PASS, messages.web_binds_port(where))
     elif re.search(r"\bgunicorn\b", command) and not BIND_OPTION.search(command):
-        yield Finding(PASS, f"{where}: `web` runs gunicorn without --bind, so it binds "
-                      "0.0.0.0:$PORT itself")
+        yield Finding(PASS, messages.web_gunicorn_binds_port(where))
     else:
-        yield Finding(FAIL, f"{where}: `web` doesn't bind $PORT, so the router can't reach it",
-                      f"bind 0.0.0.0:$PORT, e.g. `{EXAMPLE}`")
+        yield Finding(FAIL, *messages.web_does_not_bind_port(where))

@@ -1,5 +1,6 @@
 """`runtime check`: findings about an app, each failure or warning with its fix."""
 
+from runtime import messages
 from runtime.app import App, add_app_arguments
 from runtime.checks import FAIL, PASS, WARN, django_contract, web_process
 from runtime.checks import env_files as env_files_check
@@ -32,6 +33,5 @@ def check(args):
             print(f"{LABELS[finding.status]}  {finding.message}".replace("\n", "\n" + INDENT))
             if finding.fix and finding.status != PASS:
                 print(f"{INDENT}fix: {finding.fix}")
-    warnings = f"{counts[WARN]} warning{'s' * (counts[WARN] != 1)}"
-    print(f"{counts[FAIL]} failed, {warnings}, {counts[PASS]} passed")
+    print(messages.check_summary(counts[FAIL], counts[WARN], counts[PASS]))
     return 1 if counts[FAIL] else 0
