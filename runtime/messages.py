@@ -442,8 +442,10 @@ def layer_written(name, size, reused):
 
 
 def image_ready(out, name, digest, seconds):
+    local = name if "/" in name else f"localhost/{name}"
     return (f"Image {name} ready in {seconds:.1f} s: {digest}\n"
-            f"       run it with: podman run --rm -p 5000:5000 oci:{out}:{name}")
+            f"       To run it: skopeo copy oci:{out}:{name} containers-storage:{local}\n"
+            f"                  podman run --rm -p 5000:5000 {local}")
 
 
 def archive_written(path):

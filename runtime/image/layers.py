@@ -9,7 +9,7 @@ are the same bytes every time for the same files.
 | launcher | /runtime: the entrypoint and process types  | the Procfile or this program |
 
 What a host reads from the app folder at run time, and nothing else, is left out of every layer:
-`.env` files, `env.py`, local SQLite databases, `.git`, `.runtime` (see `left_out`).
+`.env` files, `env.py` (and its bytecode), local SQLite databases, `.git`, `.runtime` (see `left_out`).
 """
 
 import gzip
@@ -58,8 +58,9 @@ def left_out(relative, is_dir):
     at run time (the config, local data) and what never runs (the repository)."""
     parts = PurePosixPath(relative).parts
     name = parts[-1]
-    return (name == ".git" or (name == ".env" and not is_dir)
-            or parts[0] == ".runtime" or (len(parts) == 1 and name == "env.py"))
+    env_py = parts == ("env.py",) or (len(parts) == 2 and parts[0] == "__pycache__"
+                                      and name.startswith("env.") and name.endswith(".pyc"))
+    return name == ".git" or (name == ".env" and not is_dir) or parts[0] == ".runtime" or env_py
 
 
 def layer_of(relative, static_root):

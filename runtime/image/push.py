@@ -3,7 +3,8 @@
 Credentials never go on a command line, where `ps` shows them: skopeo reads REGISTRY_AUTH_FILE
 (or its default auth file) itself, and RUNTIME_REGISTRY_USERNAME with RUNTIME_REGISTRY_PASSWORD
 become an auth file only the user can read, removed afterwards. A registry served over plain
-HTTP is marked `insecure = true` in registries.conf, as podman and skopeo expect.
+HTTP is marked `insecure = true` in registries.conf (or the file CONTAINERS_REGISTRIES_CONF
+names), as podman and skopeo expect.
 """
 
 import base64
@@ -23,10 +24,12 @@ def push(layout_dir, name, destination, environ=os.environ):
     skopeo = shutil.which("skopeo", path=environ.get("PATH"))
     if skopeo is None:
         raise UserError(messages.skopeo_missing())
-    command = [skopeo, "copy", "--quiet", f"oci:{layout_dir}:{name}", f"docker://{destination}"]
+    # Older skopeos (Debian 12's 1.9) read CONTAINERS_REGISTRIES_CONF only as an option.
+    conf = ["--registries-conf", environ["CONTAINERS_REGISTRIES_CONF"]] if environ.get("CONTAINERS_REGISTRIES_CONF") else []
+    command = [skopeo, *conf, "copy", "--quiet", f"oci:{layout_dir}:{name}", f"docker://{destination}"]
     with tempfile.TemporaryDirectory(prefix="runtime-push_") as private:
         if environ.get(USERNAME) or environ.get(PASSWORD):
-            command[2:2] = ["--dest-authfile", _auth_file(private, destination, environ)]
+            command[-2:-2] = ["--dest-authfile", _auth_file(private, destination, environ)]
         done = subprocess.run(command, capture_output=True, text=True, env=dict(environ))
     if done.returncode:
         raise UserError(messages.push_failed(destination, done.stderr.strip() or done.stdout.strip()))
