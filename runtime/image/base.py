@@ -555,7 +555,9 @@ def _mmdebstrap(suite, architecture, packages, target):
     if result.returncode != 0:
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         errors = [line for line in lines if line.startswith("E:")]
-        raise UserError(messages.mmdebstrap_failed(result.returncode, (errors or lines or [""])[-1]))
+        # apt's first error is the cause; mmdebstrap's own come after it.
+        said = errors[0] if errors else lines[-1] if lines else ""
+        raise UserError(messages.mmdebstrap_failed(result.returncode, said))
 
 
 # --- checking ------------------------------------------------------------------------------

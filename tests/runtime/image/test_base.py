@@ -6,10 +6,12 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import sysconfig
 import tarfile
+from pathlib import Path
 
 import pytest
 
@@ -71,6 +73,28 @@ def test_a_second_make_is_the_cached_base_and_runs_no_mmdebstrap(made, cache_roo
     with pytest.raises(UserError) as refused:
         base.make(cache_root, stack.current(), extra_packages=["python3.11"])
     assert str(refused.value) == messages.no_mmdebstrap()
+
+
+def test_extra_packages_make_another_base_that_runs_the_distributions_python(made, cache_root):
+    require(shutil.which("podman"), "podman is not installed")
+    python = os.path.realpath("/usr/bin/python3")  # the distribution's, whose package has its name
+    require(Path(python).name.startswith("python3."), "no distribution Python here: install Debian's python3")
+    with_python = base.make(cache_root, stack.current(), extra_packages=[Path(python).name])
+    assert with_python != made
+    assert base.check(base.read(with_python), stack.current(), python) is None
+    ran = subprocess.run([*RUN, f"oci:{with_python}", python, "-c", "import ssl, sqlite3; print('ok')"],
+                         capture_output=True, text=True)
+    assert ran.stdout == "ok\n", ran.stderr
+
+
+def test_a_failed_make_says_what_apt_said_and_leaves_no_base(made, cache_root):
+    before = sorted((cache_root / "bases").iterdir())
+    with pytest.raises(UserError) as failed:
+        base.make(cache_root, stack.current(), extra_packages=["no-such-package-here"])
+    assert str(failed.value) == (
+        "mmdebstrap failed (exit status 25) making the base image; it said: E: Unable to locate package "
+        "no-such-package-here; fix the cause (the apt mirror must be reachable), or give a base with --base")
+    assert sorted((cache_root / "bases").iterdir()) == before
 
 
 def test_skopeo_reads_the_made_layout_and_podman_runs_it_with_the_app_user(made):
