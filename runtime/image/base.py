@@ -99,6 +99,7 @@ def default_cache_root(environ=os.environ):
 
 
 def machine_architecture():
+    """This machine's CPU as the OCI names it (amd64, arm64), for a config and a platform."""
     machine = os.uname().machine
     return ARCHITECTURES.get(machine, machine)
 
