@@ -16,7 +16,7 @@ from buildpack.layers import environment, tools
 from buildpack.log import messages, output
 from buildpack.log.output import BuildError, note, step, warning
 from buildpack.python import install, interpreters, version
-from buildpack.slug import profile_d, slugignore
+from buildpack.slug import profile_d, slugignore, stack
 
 
 @dataclass
@@ -109,6 +109,7 @@ def _steps(ctx):
         build.run(ctx, project, manifest)
 
     profile_d.write(ctx.build_dir)
+    stack.write(ctx.build_dir)
     if os.environ.get("BUILDPACK_DIR"):
         try:
             profile_d.write_export(os.environ["BUILDPACK_DIR"], ctx.build_dir)

@@ -471,6 +471,93 @@ def registry_credentials_half(username, password):
     return f"set both {username} and {password}, or neither (to use REGISTRY_AUTH_FILE)"
 
 
+# --- image: the base -------------------------------------------------------------------
+
+BASE_FORMS = ("an OCI image layout folder (FOLDER or FOLDER:TAG), an oci-archive tar or a docker-archive "
+              "tar (`skopeo copy ... oci:FOLDER`, `podman save`)")
+
+
+def base_not_found(source):
+    return f"--base {source}: no such file or folder: give {BASE_FORMS}"
+
+
+def base_not_a_folder_or_tar(source):
+    return f"--base {source} is neither a folder nor a tar file: give {BASE_FORMS}"
+
+
+def base_no_index(source):
+    return (f"--base {source} is a folder without index.json, so not an OCI image layout: give {BASE_FORMS}")
+
+
+def base_tar_not_an_image(source):
+    return (f"--base {source} is a tar with neither index.json (an oci-archive) nor manifest.json "
+            f"(a docker-archive) at its top: give {BASE_FORMS}")
+
+
+def _tag_list(tags):
+    return f"its tags: {', '.join(excerpt(tag) for tag in tags)}" if tags else "it has no tags"
+
+
+def base_tag_not_found(source, tag, tags):
+    return f"--base {source}: no image tagged {excerpt(tag)!r} ({_tag_list(tags)}): give one of its tags"
+
+
+def base_several_images(source, tags):
+    return f"--base {source} holds several images ({_tag_list(tags)}): choose one with --base {source}:TAG"
+
+
+def base_no_image_for(source, architecture, found):
+    return (f"--base {source} has no image for this machine's architecture ({architecture}; it has "
+            f"{', '.join(found) or 'none'}): give a base made for {architecture}")
+
+
+def base_blob_missing(source, digest):
+    return (f"--base {source}: blob {digest} is missing (blobs/{digest.replace(':', '/', 1)}): the layout "
+            "is incomplete; copy the image again (skopeo copy)")
+
+
+def base_not_an_image(source, what):
+    return f"--base {source}: {what}, so it is not an image: give {BASE_FORMS}"
+
+
+def base_unreadable(source, what, reason):
+    return f"--base {source}: cannot read {what} ({excerpt(reason)}): give {BASE_FORMS}"
+
+
+def no_mmdebstrap():
+    return ("making a base image needs mmdebstrap, which is not installed: install Debian's package "
+            "mmdebstrap (apt-get install mmdebstrap), or give a base with --base")
+
+
+def mmdebstrap_failed(status, log):
+    return (f"mmdebstrap failed (exit status {status}) making the base image; it said: {excerpt(log)}; "
+            "fix the cause (the apt mirror must be reachable), or give a base with --base")
+
+
+def base_cannot_be_made(stack, machine):
+    return (f"the slug was built on {stack}, and a base can be made here for this machine's release "
+            f"only ({machine}, a Debian release): make the image on a {stack} machine, or give a "
+            f"{stack} base with --base")
+
+
+def no_stack_record():
+    return ("the slug has no .heroku/stack, so the OS it was built on is not known (it was built "
+            "before the buildpack recorded it): rebuild it with `runtime build`")
+
+
+def base_other_os(base_os, stack):
+    return (f"the base is {base_os}, the slug was built on {stack}: its Python and packages are linked "
+            f"against {stack}'s libraries, which another release may lack or have in other versions; "
+            f"give a {stack} base with --base, or leave --base out to make one")
+
+
+def base_lacks_python(python):
+    return (f"the slug's Python is the distribution's {python} (its .heroku/python is a virtual "
+            f"environment over it), and the base has no {python}: give a base that has it (in Debian, "
+            f"the package {python.rsplit('/', 1)[-1]}), leave --base out to make one with it, or "
+            "rebuild the slug with a self-contained Python (installed with pyenv or uv)")
+
+
 # --- runtime check ---------------------------------------------------------------------
 # A finding with a fix is a pair (what was found, how to fix it); one that passes is its text.
 
