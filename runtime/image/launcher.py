@@ -230,6 +230,8 @@ def profile_environment(app_dir, environ):
         try:
             shell = subprocess.Popen([bash, "-c", SOURCE_PROFILE.format(fd=write_end)], cwd=app_dir,
                                      env=environ, pass_fds=(write_end,))
+        except OSError as exc:
+            raise LauncherError(cannot_run(bash, exc), CANNOT_RUN) from None
         finally:
             os.close(write_end)
         report = report_pipe.read()
@@ -255,10 +257,10 @@ def resolve(choice, env):
 
 
 def execute(program, argv, env):
-    """Become the program, with the signal dispositions and mask a program expects."""
-    for number in (*FORWARDED, *IGNORED_BY_PYTHON):
+    """Become the program (exec resets the signals caught here; the ones Python ignores for
+    itself are given back their default)."""
+    for number in IGNORED_BY_PYTHON:
         signal.signal(number, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_SETMASK, ())
     try:
         os.execve(program, argv, env)
     except OSError as exc:
@@ -278,9 +280,8 @@ def supervise(program, argv, env):
             pass
 
     # Blocked until the child's pid is known: a signal arriving meanwhile is forwarded after.
-    signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)
-    for number in FORWARDED:
-        signal.signal(number, forward)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)
+    handlers = {number: signal.signal(number, forward) for number in FORWARDED}
     in_foreground = os.isatty(0) and os.tcgetpgrp(0) == os.getpgrp()
     child = os.fork()
     if child == 0:
@@ -289,6 +290,10 @@ def supervise(program, argv, env):
             os.setpgid(0, 0)
             if in_foreground:  # SIGTTOU is still blocked, so a background group may do this
                 os.tcsetpgrp(0, os.getpid())
+            # Before unblocking: a signal forwarded before the exec must act on the child.
+            for number, handler in handlers.items():
+                signal.signal(number, signal.SIG_IGN if handler == signal.SIG_IGN else signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             execute(program, argv, env)
         except LauncherError as error:
             report(error)

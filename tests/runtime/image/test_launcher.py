@@ -288,18 +288,20 @@ def test_as_pid_1_the_exit_status_is_the_childs(fake, pid_namespaces, command, s
     assert (result.returncode, result.stderr) == (status, "")
 
 
-# Prints each signal it gets; SIGTERM ends it with status 0.
+# Prints each signal it gets; SIGTERM ends it with status 0. It writes with os.write, as a
+# handler may run in the middle of a print, and sleeps rather than waiting in signal.pause(),
+# which a signal landing just before it would not end.
 SIGNAL_PRINTER = """\
-import os, signal, sys
+import os, signal, sys, time
 def got(number, frame):
-    print(signal.Signals(number).name, flush=True)
+    os.write(1, signal.Signals(number).name.encode() + b"\\n")
     if number == signal.SIGTERM:
         sys.exit(0)
 for name in sys.argv[1:]:
     signal.signal(signal.Signals[name], got)
-print("ready", os.getpid(), flush=True)
+os.write(1, b"ready %d\\n" % os.getpid())
 while True:
-    signal.pause()
+    time.sleep(1)
 """
 
 
