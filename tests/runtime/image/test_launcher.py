@@ -266,6 +266,16 @@ def test_without_bash_the_profile_scripts_cannot_be_sourced(fake, tmp_path):
                              f"on PATH ({empty}): install bash in the image\n")
 
 
+@pytest.mark.parametrize("init", [False, True], ids=["exec", "pid-1"])
+def test_the_process_gets_sigpipe_back_from_python(fake, init, request):
+    if init:
+        request.getfixturevalue("pid_namespaces")
+    # `yes` ends quietly on SIGPIPE; with SIGPIPE ignored it would complain of a broken pipe.
+    result = fake.run("sh", "-c", "yes | head -n 1", init=init)
+
+    assert (result.returncode, result.stdout, result.stderr) == (0, "y\n", "")
+
+
 def test_a_process_left_running_by_a_profile_script_does_not_hold_the_launcher(fake):
     (fake.slug / ".profile.d/40-daemon.sh").write_text("sleep 1000 > /dev/null 2>&1 &\necho $! > daemon.pid\n")
     try:
