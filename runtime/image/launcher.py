@@ -10,8 +10,9 @@ nothing from the project. The contract with the image writer:
 - the working directory is the app folder (the slug): it becomes HOME, and `.profile.d/*.sh`,
   then `.profile`, are sourced there by bash before every process, on top of the container's
   environment, with PORT defaulting to 5000;
-- ARGS: none runs `web`; one word that names a process type runs it (`bash -c COMMAND`);
-  anything else is a command run as given, found on the PATH `.profile.d` made;
+- ARGS: none runs `web`; one word that names a process type runs it (`bash -c COMMAND`), a
+  type winning over a program of the same name; anything else (a program, or several words)
+  is a command run as given, found on the PATH `.profile.d` made;
 - exit status: the process's own, 128+N when signal N killed it; 2 when the arguments name
   neither a process type nor a program; 126 or 127 when the program cannot run or is not
   found; 1 when the image or `.profile.d` is broken. Errors are one line on stderr starting
@@ -76,7 +77,7 @@ class Choice:
 
 def excerpt(value):
     """A value as a message quotes it: its first line, at most QUOTED_LENGTH characters,
-    unprintable ones as U+FFFD."""
+    unprintable ones as U+FFFD (buildpack.log.messages.excerpt, which this file cannot import)."""
     line, _, rest = str(value).partition("\n")
     shown = "".join(c if c.isprintable() else "\ufffd" for c in line[:QUOTED_LENGTH])
     return shown + ("..." if len(line) > QUOTED_LENGTH or rest else "")
