@@ -24,7 +24,7 @@ DOC = BENCH.parent / "docs" / "performance.md"
 BEGIN_MARKER = "<!-- latest table: begin (scripts/bench replaces everything up to the end marker) -->"
 END_MARKER = "<!-- latest table: end -->"
 
-ANCHORS = {"build": "classic pip path", "inputs": "the same without it",
+ANCHORS = {"build": "classic pip path", "image": "podman build", "inputs": "the same without it",
            "python_choice": "the same app pinned", "runtime": "honcho 2.0",
            "static": "fresh collectstatic", "web": "plain gunicorn"}
 
@@ -35,6 +35,10 @@ TARGETS = [
     ("build", r": no-change rebuild$", "ratio <= 0.15", lambda ours, ratio: ratio <= 0.15),
     ("build", r": install step of the no-change rebuild$", "ours < 0.2 s", lambda ours, ratio: ours < 0.2),
     ("build", r": one-requirement rebuild$", "ratio <= 0.3", lambda ours, ratio: ratio <= 0.3),
+    ("image", r"^first image", "ratio <= 0.5", lambda ours, ratio: ratio <= 0.5),
+    ("image", r"^image after a one-template change", "ratio <= 0.2", lambda ours, ratio: ratio <= 0.2),
+    ("image", r"^bytes written", "the app layer only", None),
+    ("image", r"^image size", "ratio <= 1.02", lambda ours, ratio: ratio <= 1.02),
     ("static", r"^static step of a warm rebuild", "ratio <= 0.15", lambda ours, ratio: ratio <= 0.15),
     ("static", r"^whole warm rebuild", "ratio <= 0.15", lambda ours, ratio: ratio <= 0.15),
     ("inputs", r": added to ", "ours < 1 s", lambda ours, ratio: ours < 1),

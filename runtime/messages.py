@@ -394,11 +394,6 @@ def not_a_slug(path):
             "the app first with `runtime build APP_DIR`, then give its slug (APP_DIR/.runtime/slug)")
 
 
-def slug_without_stack(path):
-    return (f"{path} does not say which system it was built on (it has no .heroku/stack, which "
-            "builds since this version write): build it again with `runtime build`")
-
-
 def bad_image_reference(option, value):
     return (f"{option} {excerpt(value)!r} is not an image name: write NAME:TAG or "
             "REGISTRY/NAME:TAG, with a lowercase name of letters, digits and . _ - separated by /, "
@@ -426,7 +421,8 @@ def image_layout_unreadable(root, name, exc):
 
 
 def making_base(built_on):
-    return f"Making a base image from Debian's packages for {built_on} (kept for the next images)"
+    system = f" for {built_on}" if built_on else ""
+    return f"Making a base image from Debian's packages{system} (once: it is kept for the next images)"
 
 
 def reading_base(source):

@@ -85,6 +85,7 @@ class Base:
     config: dict  # the image config's `config`: Env, User, WorkingDir ... (maybe empty)
     os_release: dict  # /etc/os-release (or /usr/lib/os-release) of the image, or {}
     files: dict = field(default_factory=dict, repr=False)
+    history: list = field(default_factory=list)  # the image config's `history`, maybe empty
 
     def has(self, path):
         """Whether `path` (absolute, in the image) exists, following the image's own links."""
@@ -96,6 +97,12 @@ def default_cache_root(environ=os.environ):
     if environ.get("XDG_CACHE_HOME"):
         return Path(environ["XDG_CACHE_HOME"]) / "runtime"
     return Path(environ.get("HOME") or Path.home()) / ".cache" / "runtime"
+
+
+def packages_for(distribution_python):
+    """The Debian packages a made base needs for a slug's Python: the distribution's own Python
+    when the slug's environment is over it (/usr/bin/python3.11 is the package python3.11)."""
+    return (Path(distribution_python).name,) if distribution_python else ()
 
 
 def machine_architecture():
@@ -147,7 +154,7 @@ def _read_layout(folder, tag, source):
     entries, owners = _scan_layers(layers, source)
     return Base(layers=layers, architecture=config.get("architecture", ""), os=config.get("os", ""),
                 config=config.get("config") or {}, os_release=_os_release(layers, entries, owners, source),
-                files=entries)
+                files=entries, history=config.get("history") or [])
 
 
 def _choose_manifest(folder, index, tag, source):

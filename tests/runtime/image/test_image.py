@@ -1,0 +1,379 @@
+"""`runtime image`: the example's slug as an OCI image that skopeo reads and podman runs.
+
+podman runs here with `--runtime runc` (crun fails on these machines' cgroup set-up) and
+explicit `--ulimit`s (its default ulimits fail with a setrlimit error), and with the host's
+network, so the container reaches the test's PostgreSQL on 127.0.0.1 and the test reaches it.
+"""
+
+import gzip
+import hashlib
+import io
+import json
+import re
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import time
+
+import pytest
+
+from tests.conftest import REPO, free_port, require, wait_for_http
+from tests.e2e.postgres import PostgreSQL
+from tests.e2e.test_main_job import check_migrated_on_postgres, check_static_file_served_compressed
+from tests.runtime.helpers import host_env, runtime
+
+PODMAN = ["podman", "--runtime", "runc"]
+RUN = [*PODMAN, "run", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096", "--network", "host"]
+SECRET = "s3cr3t-from-dot-env-" + "q" * 20
+TAG = "guestbook:test"
+LAYERS = ("python", "static", "app", "launcher")
+
+
+@pytest.fixture(scope="module")
+def image_env(image_cache):
+    return host_env(XDG_CACHE_HOME=str(image_cache))
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The example with what must never reach an image: a secret in .env, env.py, a SQLite file, .git."""
+    folder = tmp_path_factory.mktemp("image") / "guestbook"
+    shutil.copytree(REPO / "examples" / "guestbook", folder, ignore=shutil.ignore_patterns(".runtime"))
+    (folder / ".env").write_text(f"SECRET_KEY={SECRET}\n")
+    (folder / "env.py").write_text(f"import os\nos.environ.setdefault('OTHER', '{SECRET}')\n")
+    with sqlite3.connect(folder / "db.sqlite3") as database:
+        database.execute("CREATE TABLE notes (text)")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "config").write_text(f"[credential]\n\ttoken = {SECRET}\n")
+    (folder / ".slugignore").write_text("/notes-for-the-team.txt\n")
+    (folder / "notes-for-the-team.txt").write_text(f"not for the slug {SECRET}\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def slug(app, image_env):
+    built = runtime("build", app, env=image_env, timeout=600)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return app / ".runtime" / "slug"
+
+
+@pytest.fixture(scope="module")
+def image(slug, image_env, tmp_path_factory):
+    """The image layout and its archive; the run's output."""
+    folder = tmp_path_factory.mktemp("out")
+    made = runtime("image", slug, "--out", folder / "layout", "--tag", TAG, "--archive",
+                   folder / "guestbook.tar", env=image_env, timeout=600)
+    assert made.returncode == 0, made.stdout + made.stderr
+    return folder / "layout", folder / "guestbook.tar", made.stdout
+
+
+def blobs_of(layout):
+    """(manifest, config) of the image TAG in the layout, read as a registry client would."""
+    index = json.loads((layout / "index.json").read_text())
+    [entry] = [m for m in index["manifests"] if m["annotations"]["org.opencontainers.image.ref.name"] == TAG]
+    manifest = json.loads(blob(layout, entry["digest"]))
+    return entry, manifest, json.loads(blob(layout, manifest["config"]["digest"]))
+
+
+def blob(layout, digest):
+    return (layout / "blobs" / "sha256" / digest.removeprefix("sha256:")).read_bytes()
+
+
+def our_layers(layout):
+    """{name: layer descriptor} of the four layers on top of the base."""
+    _, manifest, _ = blobs_of(layout)
+    return dict(zip(LAYERS, manifest["layers"][-4:], strict=True))
+
+
+# --- the layout ------------------------------------------------------------------------
+
+def test_skopeo_reads_the_image_and_its_config(image):
+    layout, _, output = image
+    require(shutil.which("skopeo"), "skopeo is not installed (scripts/test installs Debian's skopeo)")
+    inspected = subprocess.run(["skopeo", "inspect", f"oci:{layout}:{TAG}"], capture_output=True, text=True)
+    assert inspected.returncode == 0, inspected.stderr
+    config = json.loads(subprocess.run(["skopeo", "inspect", "--config", f"oci:{layout}:{TAG}"],
+                                       capture_output=True, text=True, check=True).stdout)
+    assert config["config"]["User"] == "1000:1000"
+    assert config["config"]["WorkingDir"] == "/app"
+    assert config["config"]["ExposedPorts"] == {"5000/tcp": {}}
+    assert "PORT=5000" in config["config"]["Env"] and "HOME=/app" in config["config"]["Env"]
+    processes = json.loads(config["config"]["Labels"]["io.buildpacks.build.metadata"])["processes"]
+    assert {p["type"]: p["command"] for p in processes} == {
+        "web": ["gunicorn guestbook.wsgi --bind 0.0.0.0:$PORT"], "worker": ["python manage.py worker"],
+        "release": ["python manage.py migrate --noinput"]}
+    assert re.search(r"-----> Image guestbook:test ready in [\d.]+ s: sha256:[0-9a-f]{64}", output)
+
+
+def test_every_blob_is_named_by_its_digest_and_each_diff_id_is_its_uncompressed_tar(image):
+    layout, _, _ = image
+    _, manifest, config = blobs_of(layout)
+    assert len(manifest["layers"]) == len(config["rootfs"]["diff_ids"]) == len(config["history"])
+    for layer, diff_id in zip(manifest["layers"], config["rootfs"]["diff_ids"], strict=True):
+        data = blob(layout, layer["digest"])
+        assert "sha256:" + hashlib.sha256(data).hexdigest() == layer["digest"]
+        assert len(data) == layer["size"]
+        assert "sha256:" + hashlib.sha256(gzip.decompress(data)).hexdigest() == diff_id
+
+
+def test_the_slug_is_split_into_python_static_app_and_launcher_layers(image):
+    layout, _, output = image
+    names = {}
+    for name, layer in our_layers(layout).items():
+        with tarfile.open(fileobj=_gunzipped(layout, layer)) as tar:
+            members = tar.getmembers()
+            names[name] = {m.name for m in members if not m.isdir()}
+            assert [m.name for m in members] == sorted(m.name for m in members)
+            assert len(members) == len({m.name for m in members})
+            assert {(m.mtime, m.uname, m.gname) for m in members} == {(0, "", "")}
+    assert all(n.startswith("app/.heroku/python/") for n in names["python"])
+    assert "app/.heroku/python/bin/gunicorn" in names["python"]
+    assert all(n.startswith("app/staticfiles/") for n in names["static"])
+    assert "app/staticfiles/staticfiles.json" in names["static"]
+    assert "app/manage.py" in names["app"] and "app/Procfile" in names["app"]
+    assert not any(n.startswith(("app/.heroku/python/", "app/staticfiles/")) for n in names["app"])
+    assert names["launcher"] == {"runtime/launcher.py", "runtime/processes.json"}
+    for name in LAYERS:
+        assert re.search(rf"^       {name}: [\d.]+ (bytes|KB|MB), written$", output, re.M), output
+
+
+def test_nothing_secret_or_local_is_in_any_layer(image):
+    layout, _, _ = image
+    _, manifest, _ = blobs_of(layout)
+    for layer in manifest["layers"][-4:]:
+        data = gzip.decompress(blob(layout, layer["digest"]))
+        assert SECRET.encode() not in data
+        with tarfile.open(fileobj=_gunzipped(layout, layer)) as tar:
+            names = tar.getnames()
+        for left_out in ("app/.env", "app/env.py", "app/db.sqlite3", "app/.git", "app/notes-for-the-team.txt"):
+            assert not any(n == left_out or n.startswith(left_out + "/") for n in names), left_out
+
+
+def test_the_same_slug_gives_the_same_image_digest_and_reuses_every_layer(slug, image, image_env, tmp_path):
+    layout, _, _ = image
+    first, _, _ = blobs_of(layout)
+    again = runtime("image", slug, "--out", layout, "--tag", TAG, env=image_env, timeout=600)
+    assert again.returncode == 0, again.stderr
+    for name in LAYERS:
+        assert re.search(rf"^       {name}: .*, unchanged, reused$", again.stdout, re.M), again.stdout
+    elsewhere = runtime("image", slug, "--out", tmp_path / "other", "--tag", TAG, env=image_env, timeout=600)
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert blobs_of(layout)[0]["digest"] == blobs_of(tmp_path / "other")[0]["digest"] == first["digest"]
+
+
+def test_a_template_change_rewrites_only_the_app_layer(slug, image, image_env, tmp_path):
+    layout, _, _ = image
+    copy = tmp_path / "layout"
+    shutil.copytree(layout, copy)
+    changed = tmp_path / "slug"
+    shutil.copytree(slug, changed, symlinks=True)
+    template = changed / "visits" / "templates" / "visits" / "index.html"
+    template.write_text(template.read_text() + "<!-- changed -->\n")
+    before = our_layers(copy)
+    blobs_before = set((copy / "blobs" / "sha256").iterdir())
+    rebuilt = runtime("image", changed, "--out", copy, "--tag", TAG, env=image_env, timeout=600)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    after = our_layers(copy)
+    assert [name for name in LAYERS if before[name] != after[name]] == ["app"]
+    new_blobs = set((copy / "blobs" / "sha256").iterdir()) - blobs_before
+    new_digests = {"sha256:" + path.name for path in new_blobs}
+    entry, manifest, _ = blobs_of(copy)
+    assert new_digests == {after["app"]["digest"], manifest["config"]["digest"], entry["digest"]}
+
+
+def _gunzipped(layout, layer):
+    return io.BytesIO(gzip.decompress(blob(layout, layer["digest"])))
+
+
+# --- bad input -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--tag", "Guestbook:v1"], "runtime: error: --tag 'Guestbook:v1' is not an image name: write NAME:TAG"),
+    (["--tag", "guestbook:" + "v" * 300], "runtime: error: --tag 'guestbook:vvvv"),
+    (["--push", "registry.example/x:-bad"], "runtime: error: --push 'registry.example/x:-bad' is not an image name"),
+])
+def test_bad_names_are_refused_before_anything_is_written(slug, tmp_path, image_env, args, message):
+    done = runtime("image", slug, "--out", tmp_path / "out", *args, env=image_env)
+    assert done.returncode == 1
+    assert done.stderr.startswith(message), done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_out_folder_that_is_not_a_layout_is_refused(slug, tmp_path, image_env):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.txt").write_text("keep me\n")
+    done = runtime("image", slug, "--out", tmp_path / "mine", env=image_env)
+    assert done.returncode == 1
+    assert done.stderr == (f"runtime: error: --out {tmp_path / 'mine'} holds files that are not an OCI "
+                           "image layout (no oci-layout file), and the image's blobs would be mixed "
+                           "with them: give a new or empty folder, or the folder of an earlier image\n")
+    (tmp_path / "file").write_text("")
+    done = runtime("image", slug, "--out", tmp_path / "file", env=image_env)
+    assert done.stderr == (f"runtime: error: --out {tmp_path / 'file'} is a file: give a new or empty "
+                           "folder, or the folder of an earlier image\n")
+
+
+def test_a_folder_that_is_not_a_slug_is_refused(tmp_path, image_env):
+    done = runtime("image", tmp_path, "--out", tmp_path / "out", env=image_env)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"runtime: error: {tmp_path} is not a built slug"), done.stderr
+    done = runtime("image", tmp_path / "nothing", env=image_env)
+    assert done.stderr.startswith(f"runtime: error: {tmp_path / 'nothing'}: no such folder"), done.stderr
+
+
+# --- running it with podman ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def podman_image(image):
+    require(shutil.which("podman"), "podman is not installed (scripts/test installs Debian's podman)")
+    _, archive, _ = image
+    loaded = subprocess.run([*PODMAN, "load", "-i", str(archive)], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "Loaded image: localhost/guestbook:test" in loaded.stdout, loaded.stdout
+    yield "localhost/guestbook:test"
+    subprocess.run([*PODMAN, "rmi", "-f", "localhost/guestbook:test"], capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    server = PostgreSQL()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def app_env(postgres):
+    # Plain HTTP on 127.0.0.1: no router in front to terminate TLS.
+    return ["-e", f"DATABASE_URL={postgres.url}", "-e", "SECRET_KEY=image-test-" + "k" * 40,
+            "-e", "SECURE_SSL_REDIRECT=False"]
+
+
+@pytest.fixture(scope="module")
+def released(podman_image, app_env, postgres):
+    done = subprocess.run([*RUN, "--rm", *app_env, podman_image, "release"], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def test_release_migrates_postgresql_from_the_container(released, postgres):
+    check_migrated_on_postgres(postgres)
+
+
+class Container:
+    def __init__(self, image, *args, env=()):
+        self.name = f"runtime-test-{time.monotonic_ns()}"
+        subprocess.run([*RUN, "-d", "--name", self.name, *env, image, *args], check=True,
+                       capture_output=True, text=True)
+
+    def logs(self):
+        return subprocess.run([*PODMAN, "logs", self.name], capture_output=True, text=True).stdout
+
+    def state(self, field):
+        return subprocess.run([*PODMAN, "inspect", self.name, "--format", f"{{{{.State.{field}}}}}"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    def remove(self):
+        subprocess.run([*PODMAN, "rm", "-f", self.name], capture_output=True)
+
+
+@pytest.fixture
+def web(podman_image, app_env, released):
+    port = free_port()
+    container = Container(podman_image, env=[*app_env, "-e", f"PORT={port}"])
+    container.url = f"http://127.0.0.1:{port}"
+    yield container
+    container.remove()
+
+
+def test_web_serves_the_app_and_its_hashed_compressed_stylesheet(web):
+    status, body = wait_for_http(web.url + "/admin/login/", timeout=60)
+    assert status == 200, body + web.logs()
+    css = re.search(r'href="(/static/admin/css/base\.[0-9a-f]{12}\.css)"', body)
+    assert css, body
+    check_static_file_served_compressed(web.url + css.group(1))
+    status, body = wait_for_http(web.url + "/")
+    assert status == 200 and "You are visit #" in body, body
+
+
+def test_the_processes_run_as_a_non_root_user_and_podman_stop_ends_them_with_their_own_exit(web):
+    wait_for_http(web.url + "/admin/login/", timeout=60)
+    users = subprocess.run([*PODMAN, "top", web.name, "user", "args"], capture_output=True, text=True,
+                           check=True).stdout
+    gunicorn = [line for line in users.splitlines() if "gunicorn" in line]
+    assert gunicorn and all(line.split()[0] == "1000" for line in gunicorn), users
+    stopped = subprocess.run([*PODMAN, "stop", "-t", "20", web.name], capture_output=True, text=True)
+    assert stopped.returncode == 0, stopped.stderr
+    assert web.state("ExitCode") == "0"  # gunicorn's own exit on SIGTERM, not 137 (SIGKILL)
+    assert "Handling signal: term" in web.logs() + subprocess.run(
+        [*PODMAN, "logs", web.name], capture_output=True, text=True).stderr
+
+
+def test_a_one_off_command_runs_and_the_worker_processes_what_it_wrote(podman_image, app_env, released,
+                                                                      postgres):
+    worker = Container(podman_image, "worker", env=app_env)
+    try:
+        done = subprocess.run([*RUN, "--rm", *app_env, podman_image, "python", "manage.py", "shell", "-c",
+                               "import os; from visits.models import Visit; "
+                               "print(os.getuid(), os.getcwd(), Visit.objects.create().id)"],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        uid, folder, visit = done.stdout.split()
+        assert (uid, folder) == ("1000", "/app")
+        deadline = time.monotonic() + 60
+        while postgres.query(f"SELECT processed_by FROM visits_visit WHERE id = {visit}") != ["worker"]:
+            assert time.monotonic() < deadline, f"the worker never saw visit #{visit}:\n{worker.logs()}"
+            time.sleep(0.2)
+    finally:
+        worker.remove()
+
+
+# --- pushing to a registry -------------------------------------------------------------
+
+@pytest.fixture
+def registry(tmp_path):
+    """Debian's docker-registry on 127.0.0.1, on plain HTTP, marked insecure for skopeo and podman."""
+    require(shutil.which("docker-registry"), "docker-registry is not installed (scripts/test installs it)")
+    port = free_port()
+    config = tmp_path / "registry.yml"
+    config.write_text(f"version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {tmp_path / 'data'}\n"
+                      f"http:\n  addr: 127.0.0.1:{port}\n")
+    conf = tmp_path / "registries.conf"
+    conf.write_text(f'[[registry]]\nlocation = "127.0.0.1:{port}"\ninsecure = true\n')
+    server = subprocess.Popen(["docker-registry", "serve", str(config)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    wait_for_http(f"http://127.0.0.1:{port}/v2/")
+    yield f"127.0.0.1:{port}", conf
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_a_pushed_image_is_pulled_and_run_by_podman(slug, image, image_env, registry, tmp_path):
+    require(shutil.which("podman"), "podman is not installed (scripts/test installs Debian's podman)")
+    address, conf = registry
+    layout, _, _ = image
+    env = {**image_env, "CONTAINERS_REGISTRIES_CONF": str(conf)}
+    pushed = runtime("image", slug, "--out", layout, "--tag", TAG, "--push", f"{address}/guestbook:pushed",
+                     env=env, timeout=600)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    assert f"-----> Pushing to {address}/guestbook:pushed with skopeo" in pushed.stdout
+    pulled = subprocess.run([*PODMAN, "pull", "-q", f"{address}/guestbook:pushed"], env=env,
+                            capture_output=True, text=True)
+    assert pulled.returncode == 0, pulled.stderr
+    try:
+        done = subprocess.run([*RUN, "--rm", f"{address}/guestbook:pushed", "python", "-c",
+                               "import django; print(django.get_version())"], capture_output=True, text=True)
+        assert done.returncode == 0 and done.stdout.startswith("5."), done.stdout + done.stderr
+    finally:
+        subprocess.run([*PODMAN, "rmi", "-f", f"{address}/guestbook:pushed"], capture_output=True)
+
+
+def test_a_push_to_a_registry_that_is_not_there_says_what_to_check(slug, image, image_env):
+    layout, _, _ = image
+    address = f"127.0.0.1:{free_port()}"
+    done = runtime("image", slug, "--out", layout, "--tag", TAG, "--push", f"{address}/guestbook:v1",
+                   env=image_env, timeout=600)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"runtime: error: the push to {address}/guestbook:v1 failed; skopeo said: ")
+    assert "Check the registry's address and that it is running" in done.stderr

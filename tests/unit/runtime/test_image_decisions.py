@@ -1,0 +1,60 @@
+"""The decisions of `runtime image`: what goes in which layer, what stays out, the names."""
+
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from runtime.commands.image import REFERENCE, default_tag
+from runtime.image.layers import APP, PYTHON, STATIC, layer_of, left_out
+from runtime.image.push import registry_of
+
+
+@pytest.mark.parametrize(("path", "is_dir", "out"), [
+    (".env", False, True), ("config/.env", False, True), (".env", True, False),
+    (".env.example", False, False), ("env.py", False, True), ("app/env.py", False, False),
+    ("__pycache__/env.cpython-311.pyc", False, True), ("app/__pycache__/env.cpython-311.pyc", False, False),
+    (".git", True, True), ("vendor/lib/.git", False, True), (".gitignore", False, False),
+    (".runtime", True, True), (".runtime/data/db.sqlite3", False, True), ("manage.py", False, False),
+])
+def test_left_out(path, is_dir, out):
+    assert left_out(path, is_dir) is out
+
+
+@pytest.mark.parametrize(("path", "static_root", "layer"), [
+    (".heroku/python", None, PYTHON), (".heroku/python/bin/python3", "staticfiles", PYTHON),
+    (".heroku/release.yml", "staticfiles", APP), (".heroku/python-other", None, APP),
+    ("staticfiles/admin/css/base.css", "staticfiles", STATIC), ("staticfiles", "staticfiles", STATIC),
+    ("staticfiles/x.css", None, APP), ("staticfiles-old/x.css", "staticfiles", APP),
+    ("site/static/x.css", "site/static", STATIC), ("manage.py", "staticfiles", APP),
+])
+def test_layer_of(path, static_root, layer):
+    root = PurePosixPath(static_root) if static_root else None
+    assert layer_of(path, root) == layer
+
+
+@pytest.mark.parametrize(("slug", "tag"), [
+    ("/srv/guestbook/.runtime/slug", "guestbook:latest"), ("/srv/My_App/.runtime/slug", "my-app:latest"),
+    ("/tmp/slug", "slug:latest"), ("/srv/___/.runtime/slug", "app:latest"),
+])
+def test_default_tag(slug, tag):
+    assert default_tag(Path(slug)) == tag
+    assert REFERENCE.fullmatch(tag)
+
+
+@pytest.mark.parametrize(("reference", "valid"), [
+    ("guestbook", True), ("guestbook:v1", True), ("team/guestbook:1.2.3", True),
+    ("127.0.0.1:5000/guestbook:v1", True), ("registry.example.com/a/b_c:latest", True),
+    ("Guestbook:v1", False), ("guestbook:", False), ("guestbook:-x", False), ("/guestbook", False),
+    ("guestbook@sha256:" + "0" * 64, False), ("a b", False), ("guestbook:v1\n", False),
+])
+def test_image_references(reference, valid):
+    assert bool(REFERENCE.fullmatch(reference)) is valid
+
+
+@pytest.mark.parametrize(("destination", "registry"), [
+    ("127.0.0.1:5000/guestbook:v1", "127.0.0.1:5000"), ("localhost/guestbook", "localhost"),
+    ("registry.example.com/team/app:v1", "registry.example.com"), ("team/app:v1", "docker.io"),
+    ("app:v1", "docker.io"),
+])
+def test_registry_of(destination, registry):
+    assert registry_of(destination) == registry
