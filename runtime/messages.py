@@ -440,3 +440,51 @@ def no_kubernetes_name(name):
 
 def kubernetes_name_of(what, name, label):
     return f"note: {what} `{excerpt(name)}` is named `{label}` in Kubernetes"
+
+
+def no_kubectl():
+    return ("runtime deploy needs kubectl on PATH: install kubectl and point it at the cluster "
+            "(KUBECONFIG, or ~/.kube/config)")
+
+
+def not_an_export(directory):
+    return (f"{directory} holds no kustomization.yaml written by `runtime export kubernetes`: "
+            f"run `runtime export kubernetes {directory} --image REF` first")
+
+
+def kubectl_failed(command, status):
+    return f"`{excerpt(command)}` failed (exit status {status}): see kubectl's message above"
+
+
+def deploy_applying(what, names):
+    return f"applying {what}: {', '.join(names)}"
+
+
+def release_job_rerun(name):
+    return f"job/{name} failed before: deleting it to run the release phase again"
+
+
+def release_job_running(name):
+    return f"running the release phase: job/{name}"
+
+
+def release_job_log(name):
+    return f"log of job/{name}:"
+
+
+def release_job_failed(name):
+    return (f"the release phase failed (job/{name}, its log is above): the Deployments were left "
+            "as they were; fix the cause and deploy again")
+
+
+def rollout_waiting(name):
+    return f"waiting for the rollout of deployment/{name}"
+
+
+def rollout_failed(name):
+    return (f"the rollout of deployment/{name} did not finish (see kubectl's message above): "
+            f"`kubectl describe deployment/{name}` shows why")
+
+
+def deployed(directory):
+    return f"deployed {directory}"

@@ -368,8 +368,33 @@ def file_name(document):
     return f"{document['kind'].lower()}-{document['metadata']['name']}.yaml"
 
 
-def kind_of(file_name):
-    return file_name.partition("-")[0]
+def kind_and_name(file_name):
+    """(kind, name) from a file_name: deployment-shop-web.yaml -> ("deployment", "shop-web")."""
+    kind, _, rest = file_name.partition("-")
+    return kind, rest.removesuffix(".yaml")
+
+
+class DeployPlan(NamedTuple):
+    config: list  # files applied first: the ConfigMap and the Secret
+    jobs: list  # then the release Job, waited for
+    rest: list  # then everything else
+    deployments: list  # whose rollouts are waited for
+
+
+def deploy_plan(resources):
+    """The kustomization's files in the order `runtime deploy` applies them."""
+    plan = DeployPlan([], [], [], [])
+    for name in resources:
+        kind = kind_and_name(name)[0]
+        if kind in ("configmap", "secret"):
+            plan.config.append(name)
+        elif kind == "job":
+            plan.jobs.append(name)
+        else:
+            plan.rest.append(name)
+            if kind == "deployment":
+                plan.deployments.append(name)
+    return plan
 
 
 KUSTOMIZATION = "kustomization.yaml"

@@ -127,3 +127,19 @@ def test_the_kustomization_written_is_the_one_read():
                                   'kind: "Kustomization"\nimages: []\n'])
 def test_other_kustomizations_are_not_read(text):
     assert kubernetes.read_kustomization(text) is None
+
+
+def test_a_deploy_applies_config_then_the_release_then_the_rest():
+    resources = ["configmap-shop-config.yaml", "secret-shop-secrets.yaml",
+                 "job-shop-release-v1-0a1b2c3d.yaml", "deployment-shop-web.yaml",
+                 "deployment-shop-worker.yaml", "service-shop-web.yaml",
+                 "poddisruptionbudget-shop-web.yaml"]
+
+    assert kubernetes.deploy_plan(resources) == (
+        ["configmap-shop-config.yaml", "secret-shop-secrets.yaml"],
+        ["job-shop-release-v1-0a1b2c3d.yaml"],
+        ["deployment-shop-web.yaml", "deployment-shop-worker.yaml", "service-shop-web.yaml",
+         "poddisruptionbudget-shop-web.yaml"],
+        ["deployment-shop-web.yaml", "deployment-shop-worker.yaml"])
+    assert kubernetes.kind_and_name("job-shop-release-v1-0a1b2c3d.yaml") == (
+        "job", "shop-release-v1-0a1b2c3d")
