@@ -488,3 +488,7 @@ def rollout_failed(name):
 
 def deployed(directory):
     return f"deployed {directory}"
+
+
+def removed(path):
+    return f"removed {path} (the last export's, no longer exported)"

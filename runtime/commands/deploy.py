@@ -36,14 +36,19 @@ def add_parser(subparsers):
     parser.set_defaults(func=deploy)
 
 
-def read_export(directory):
-    """(resources, namespace) of the kustomization.yaml in `directory`."""
+def exported(directory):
+    """(resources, namespace) of the kustomization.yaml `runtime export kubernetes` wrote in
+    `directory`, or None."""
     path = os.path.join(directory, kubernetes.KUSTOMIZATION)
     try:
         with open(path, encoding="utf-8") as file:
-            found = kubernetes.read_kustomization(file.read())
+            return kubernetes.read_kustomization(file.read())
     except (OSError, UnicodeDecodeError):
-        found = None
+        return None
+
+
+def read_export(directory):
+    found = exported(directory)
     if found is None:
         raise UserError(messages.not_an_export(directory))
     return found

@@ -8,6 +8,7 @@ import os
 from buildpack.slug import profile_d
 from runtime import environment, exporters, formation, messages
 from runtime.app import App, add_app_arguments, add_port_argument
+from runtime.commands.deploy import exported
 from runtime.commands.start import add_stop_arguments
 from runtime.errors import UserError
 from runtime.exporters import kubernetes
@@ -188,5 +189,15 @@ def export_kubernetes(args, app):
     for name, label in type_names.items():
         if label != name:
             print(messages.kubernetes_name_of("process type", name, label))
-    write(args.directory, kubernetes.render(settings, exporters.header(procfile.path)))
+    files = kubernetes.render(settings, exporters.header(procfile.path))
+    before = exported(args.directory)
+    write(args.directory, files)
+    # What the last export listed and this one does not (the Job of the previous image, an
+    # autoscaler no longer asked for) would otherwise stay in DIR, unlisted.
+    written = {file.name for file in files}
+    for name in before[0] if before else []:
+        path = os.path.join(args.directory, name)
+        if name not in written and name == os.path.basename(name) and os.path.isfile(path):
+            os.remove(path)
+            print(messages.removed(path))
     return 0

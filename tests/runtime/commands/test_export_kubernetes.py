@@ -341,3 +341,22 @@ def test_kubernetes_options_are_refused_for_other_formats(app, tmp_path):
     assert (result.returncode, result.stderr) == (
         1, "runtime: error: --image, --liveness cannot be used with `runtime export systemd`: "
         "leave them out\n")
+
+
+def test_exporting_again_removes_the_files_the_last_export_listed_and_this_one_does_not(app, tmp_path):
+    root = app({"Procfile": "web: gunicorn x\nrelease: python m.py\n"})
+    out = tmp_path / "k8s"
+    assert runtime("export", "kubernetes", out, "--image", "shop:1", "-c", "web=2", cwd=root).returncode == 0
+    [old_job] = out.glob("job-*.yaml")
+    (out / "notes.txt").write_text("mine")
+
+    result = runtime("export", "kubernetes", out, "--image", "shop:2", cwd=root)
+
+    assert result.returncode == 0, result.stderr
+    [new_job] = out.glob("job-*.yaml")
+    assert new_job != old_job
+    assert result.stdout.splitlines()[-2:] == [
+        f"removed {old_job} (the last export's, no longer exported)",
+        f"removed {out}/poddisruptionbudget-shop-web.yaml (the last export's, no longer exported)"]
+    assert sorted(path.name for path in out.iterdir()) == sorted(
+        [*documents(out), "kustomization.yaml", "notes.txt"])
