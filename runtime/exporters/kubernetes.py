@@ -49,6 +49,7 @@ CPU_TARGET = 70  # percent of the CPU request an autoscaler keeps the average at
 BOOT_TIMEOUT = 60  # seconds a web process may take to answer, as on Heroku
 RELEASE_DEADLINE = 3600  # seconds a release may run, as on Heroku
 RELEASE_TTL = 86400  # seconds a finished release Job (and its log) is kept
+RUNTIME_DIR = "XDG_RUNTIME_DIR"
 CONFIG_ANNOTATION = "runtime/config-sha256"  # changes with the config, so pods restart with it
 
 # What to_yaml may write as a plain key: a word that YAML 1.1 does not read as a boolean or null.
@@ -241,6 +242,10 @@ def probe(settings, period, failures):
 def container(settings, type_):
     cpu, memory = SIZES[settings.size]
     env = [{"name": "DYNO", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]
+    if RUNTIME_DIR not in settings.config:
+        # The root filesystem is read-only: gunicorn's control socket would go to
+        # $HOME/.gunicorn (the app's folder) and fail with a warning; /tmp is writable.
+        env.append({"name": RUNTIME_DIR, "value": "/tmp"})
     found = {"name": settings.type_names.get(type_, RELEASE), "image": settings.image, "args": [type_]}
     if type_ == WEB:
         env.insert(0, {"name": "PORT", "value": str(settings.port)})

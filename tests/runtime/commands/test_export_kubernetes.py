@@ -149,7 +149,9 @@ def test_each_process_type_is_a_deployment_running_the_image_with_its_type(slug,
     worker_container = worker["spec"]["template"]["spec"]["containers"][0]
     assert worker_container["args"] == ["worker"]
     assert not {"ports", "startupProbe", "readinessProbe"} & set(worker_container)
-    assert [env["name"] for env in worker_container["env"]] == ["DYNO"]
+    assert worker_container["env"] == [
+        {"name": "DYNO", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+        {"name": "XDG_RUNTIME_DIR", "value": "/tmp"}]  # gunicorn's control socket, writable
 
     service = objects["Service", "shop-web"]
     assert service["spec"] == {
@@ -232,7 +234,7 @@ def test_config_values_read_back_exactly_and_secrets_stay_in_the_secret(slug, tm
         for value in (*SECRETS.values(), "pa55word", "s3cret"):
             assert value not in text, path.name
     web = objects["Deployment", "shop-web"]["spec"]["template"]["spec"]["containers"][0]
-    assert [env["name"] for env in web["env"]] == ["PORT", "DYNO"]
+    assert [env["name"] for env in web["env"]] == ["PORT", "DYNO", "XDG_RUNTIME_DIR"]
 
 
 def test_the_config_is_the_app_dotenv_when_no_env_file_is_given(slug, tmp_path):
