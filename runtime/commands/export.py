@@ -154,12 +154,16 @@ def kubernetes_problems(args, procfile, env, autoscale, counts, names):
     for name, label in type_names.items():
         if not label:
             found.append(messages.no_kubernetes_name(name))
+    plain, _ = kubernetes.split_config(env.values())
     for name, setting in env.settings.items():
         if not environment.ENV_NAME.match(name):
             found.append(messages.bad_variable_name(name, setting.source, KUBERNETES))
         reason = environment.too_large(name, setting.value, setting.source)
         if reason:
             found.append(reason)
+        reason = kubernetes.value_problem(setting.value) if name in plain else None
+        if reason:
+            found.append(messages.unwritable_value(name, setting.source, KUBERNETES, reason))
     return found
 
 

@@ -58,6 +58,10 @@ YAML_WORDS = {"y", "yes", "n", "no", "true", "false", "on", "off", "null"}
 # What JSON leaves as it is but YAML must not find raw in a double-quoted string: characters
 # outside YAML's printable set, and those YAML 1.1 reads as line breaks (NEL, LS, PS) or a BOM.
 NOT_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+# Of those, what `kubectl kustomize` cannot render (it writes them back unescaped, then refuses
+# to read them, or turns NEL into a space): a ConfigMap value cannot hold them, a Secret's
+# base64 can.
+KUSTOMIZE_REFUSES = re.compile("[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 # --- YAML -----------------------------------------------------------------------------------
@@ -188,6 +192,14 @@ def split_config(values):
     for name, value in values.items():
         (secret if config_vars.mask(name, value) != value else plain)[name] = value
     return plain, secret
+
+
+def value_problem(value):
+    """Why a ConfigMap cannot hold `value`, or None."""
+    if KUSTOMIZE_REFUSES.search(value):
+        return ("it contains U+007F-U+009F, U+FFFE, U+FFFF or bytes that are not UTF-8, which "
+                "`kubectl kustomize` cannot render")
+    return None
 
 
 def config_digest(values):

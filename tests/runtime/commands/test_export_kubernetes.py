@@ -59,9 +59,26 @@ def export(slug, out, *args, env_file=None):
 
 
 def documents(out):
-    """{file name: the object} for every file the kustomization lists."""
+    """{file name: the object} for every file the kustomization lists, each checked in strict
+    mode against the Kubernetes OpenAPI schemas."""
+    import kubernetes_validate
     listing = yaml.safe_load((out / "kustomization.yaml").read_text())
-    return {name: yaml.safe_load((out / name).read_text()) for name in listing["resources"]}
+    found = {name: yaml.safe_load((out / name).read_text()) for name in listing["resources"]}
+    for name, document in found.items():
+        try:
+            kubernetes_validate.validate(document, SCHEMA_VERSION, strict=True)
+        except kubernetes_validate.ValidationError as exc:
+            pytest.fail(f"{name}: {exc}")
+    return found
+
+
+def kustomize(out):
+    """The objects `kubectl kustomize` renders from DIR, as kubectl's own YAML parser read them."""
+    require(shutil.which("kubectl"), "kubectl is missing: install it to render the kustomization")
+    rendered = subprocess.run(["kubectl", "kustomize", str(out)], capture_output=True, text=True,
+                              timeout=60)
+    assert rendered.returncode == 0, rendered.stderr
+    return list(yaml.safe_load_all(rendered.stdout))
 
 
 def by_kind(out):
@@ -69,7 +86,6 @@ def by_kind(out):
 
 
 def test_every_file_is_valid_kubernetes_and_kustomize_renders_them(slug, tmp_path):
-    import kubernetes_validate
     out = tmp_path / "k8s"
 
     result = export(slug, out, "--image", IMAGE, "-c", "web=3", "--autoscale", "worker=1:4",
@@ -85,19 +101,8 @@ def test_every_file_is_valid_kubernetes_and_kustomize_renders_them(slug, tmp_pat
     assert list(objects) == names
     assert result.stdout == "".join(f"wrote {out}/{name}\n" for name in [*names, "kustomization.yaml"])
     assert sorted(path.name for path in out.iterdir()) == sorted([*names, "kustomization.yaml"])
-    for name, document in objects.items():
-        try:
-            kubernetes_validate.validate(document, SCHEMA_VERSION, strict=True)
-        except kubernetes_validate.ValidationError as exc:
-            pytest.fail(f"{name}: {exc}")
-        assert document["metadata"]["namespace"] == "shop-prod"
-
-    require(shutil.which("kubectl"), "kubectl is missing: install it to render the kustomization")
-    rendered = subprocess.run(["kubectl", "kustomize", str(out)], capture_output=True, text=True,
-                              timeout=60)
-    assert rendered.returncode == 0, rendered.stderr
-    assert sorted((doc["kind"], doc["metadata"]["name"])
-                  for doc in yaml.safe_load_all(rendered.stdout)) == sorted(
+    assert {document["metadata"]["namespace"] for document in objects.values()} == {"shop-prod"}
+    assert sorted((doc["kind"], doc["metadata"]["name"]) for doc in kustomize(out)) == sorted(
         (doc["kind"], doc["metadata"]["name"]) for doc in objects.values())
 
 
@@ -235,6 +240,43 @@ def test_config_values_read_back_exactly_and_secrets_stay_in_the_secret(slug, tm
             assert value not in text, path.name
     web = objects["Deployment", "shop-web"]["spec"]["template"]["spec"]["containers"][0]
     assert [env["name"] for env in web["env"]] == ["PORT", "DYNO", "XDG_RUNTIME_DIR"]
+    # kubectl's own YAML parser reads the same strings.
+    rendered = {doc["kind"]: doc for doc in kustomize(out)}
+    assert rendered["ConfigMap"]["data"] == TRICKY_VALUES
+    assert {name: base64.b64decode(value).decode()
+            for name, value in rendered["Secret"]["data"].items()} == SECRETS
+
+
+def test_characters_yaml_would_read_as_line_breaks_come_back_through_kubectl(slug, tmp_path):
+    # Control characters, the line and paragraph separators and a BOM are escaped; the rest is
+    # written as it is. (NEL is refused: kustomize turns it into a space, test below.)
+    value = "\x01\x1b[31m \u2028 \u2029 \ufeff caf\u00e9 \u65e5\u672c \U0001f600\tend"
+    env_file = tmp_path / "odd.env"
+    env_file.write_text(f"ODD='{value}'\n", encoding="utf-8")
+    out = tmp_path / "k8s"
+
+    result = export(slug, out, "--image", IMAGE, env_file=env_file)
+
+    assert result.returncode == 0, result.stderr
+    assert by_kind(out)["ConfigMap", "shop-config"]["data"] == {"ODD": value}
+    assert {doc["kind"]: doc for doc in kustomize(out)}["ConfigMap"]["data"] == {"ODD": value}
+
+
+def test_a_config_value_kustomize_cannot_render_is_refused_unless_it_is_secret(app, tmp_path):
+    root = app({"Procfile": "web: gunicorn x\n", ".env": "API_KEY='a\x7fb'\nODD='a\x85b'\n"})
+    out = tmp_path / "k8s"
+
+    result = runtime("export", "kubernetes", out, "--image", "shop:1", cwd=root)
+
+    assert (result.returncode, result.stderr) == (1, (
+        "runtime: error: cannot export to kubernetes:\n  the value of ODD (from .env:2) cannot be "
+        "written for kubernetes: it contains U+007F-U+009F, U+FFFE, U+FFFF or bytes that are not "
+        "UTF-8, which `kubectl kustomize` cannot render; change the value or choose another "
+        "format\n"))
+    (root / ".env").write_text("API_KEY='a\x7fb'\n")
+    assert runtime("export", "kubernetes", out, "--image", "shop:1", cwd=root).returncode == 0
+    assert base64.b64decode(by_kind(out)["Secret", "shop-secrets"]["data"]["API_KEY"]) == b"a\x7fb"
+    kustomize(out)
 
 
 def test_the_config_is_the_app_dotenv_when_no_env_file_is_given(slug, tmp_path):
