@@ -128,14 +128,14 @@ def env_file_config(env_files):
     return env
 
 
-def kubernetes_problems(args, procfile, env, autoscale, counts, names):
+def kubernetes_problems(args, procfile, env, autoscale, counts, naming):
     """Every reason the Kubernetes export would be wrong, as messages naming the value."""
     found = []
     if not args.image:
         found.append(messages.kubernetes_needs_image())
     elif not kubernetes.IMAGE_REF.match(args.image):
         found.append(messages.bad_image(args.image))
-    given_app, app_name, type_names, shared = names
+    given_app, app_name, type_names, shared = naming
     if given_app and not app_name:
         found.append(messages.no_kubernetes_app_name(given_app))
     if args.namespace is not None and not kubernetes.NAMESPACE.match(args.namespace):
@@ -202,6 +202,9 @@ def export_kubernetes(args, app):
     for name in before[0] if before else []:
         path = os.path.join(args.directory, name)
         if name not in written and name == os.path.basename(name) and os.path.isfile(path):
-            os.remove(path)
+            try:
+                os.remove(path)
+            except OSError as exc:
+                raise UserError(messages.cannot_write(path, exc)) from None
             print(messages.removed(path))
     return 0

@@ -27,7 +27,6 @@ WEB = "web"
 RELEASE = "release"
 PORT_NAME = "http"
 SERVICE_PORT = 80
-DEFAULT_PORT = 5000  # the image's default PORT
 USER_ID = 1000  # the image runs as this user
 MANAGED_BY = "runtime"
 
@@ -49,7 +48,7 @@ CPU_TARGET = 70  # percent of the CPU request an autoscaler keeps the average at
 BOOT_TIMEOUT = 60  # seconds a web process may take to answer, as on Heroku
 RELEASE_DEADLINE = 3600  # seconds a release may run, as on Heroku
 RELEASE_TTL = 86400  # seconds a finished release Job (and its log) is kept
-RUNTIME_DIR = "XDG_RUNTIME_DIR"
+RUNTIME_DIR = "XDG_RUNTIME_DIR"  # where gunicorn puts its control socket
 CONFIG_ANNOTATION = "runtime/config-sha256"  # changes with the config, so pods restart with it
 
 # What to_yaml may write as a plain key: a word that YAML 1.1 does not read as a boolean or null.
