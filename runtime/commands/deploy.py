@@ -67,7 +67,8 @@ def kubectl(*args, capture=False):
 def checked(*args):
     result = kubectl(*args)
     if result.returncode != 0:
-        raise UserError(messages.kubectl_failed(" ".join([KUBECTL, *args]), result.returncode))
+        shown = [os.path.basename(arg) for arg in args]  # the files by name: DIR is the user's
+        raise UserError(messages.kubectl_failed(" ".join([KUBECTL, *shown]), result.returncode))
 
 
 def files(directory, names):

@@ -13,7 +13,7 @@ from tests.runtime.helpers import clean_env, runtime
 pytestmark = pytest.mark.timeout(60)
 
 # Answers like kubectl 1.32. FAKE_RELEASE: complete or fail; FAKE_ROLLOUT: ok or fail;
-# FAKE_FAILED_BEFORE: the Job exists and failed.
+# FAKE_FAILED_BEFORE: the Job exists and failed; FAKE_NO_CLUSTER: apply fails.
 FAKE_KUBECTL = """\
 #!{python}
 import json, os, sys, time
@@ -28,7 +28,10 @@ def objects():
 def hang():
     time.sleep(3600)  # stopped by the caller
 
-if args[0] == "apply":
+if args[0] == "apply" and os.environ.get("FAKE_NO_CLUSTER"):
+    print("error: unable to recognize: no matches for kind", file=sys.stderr)
+    sys.exit(1)
+elif args[0] == "apply":
     for kind, name in objects():
         print(f"{{kind}}/{{name}} created")
 elif args[0] == "get":
@@ -175,6 +178,30 @@ def test_a_rollout_that_does_not_finish_fails_the_deploy(exported, kubectl):
         'error: deployment "shop-web" exceeded its progress deadline\n'
         "runtime: error: the rollout of deployment/shop-web did not finish (see kubectl's message "
         "above): `kubectl describe deployment/shop-web` shows why\n")
+
+
+def test_a_failed_apply_stops_the_deploy(exported, kubectl):
+    out, _ = exported
+
+    result, calls = kubectl(out, FAKE_NO_CLUSTER="1")
+
+    assert (result.returncode, calls) == (1, [apply(out, *CONFIG)])
+    assert result.stderr == (
+        "error: unable to recognize: no matches for kind\n"
+        "runtime: error: `kubectl apply -f configmap-shop-config.yaml -f secret-shop-secrets.yaml` "
+        "failed (exit status 1): see kubectl's message above\n")
+
+
+def test_without_a_release_type_the_processes_follow_the_config(app, tmp_path, kubectl):
+    root = app({"Procfile": "web: gunicorn mysite.wsgi\n"})
+    out = tmp_path / "k8s"
+    assert runtime("export", "kubernetes", out, "--image", "shop:v1", cwd=root).returncode == 0
+
+    result, calls = kubectl(out)
+
+    assert result.returncode == 0, result.stderr
+    assert calls == [apply(out, *CONFIG), apply(out, "deployment-shop-web.yaml", "service-shop-web.yaml"),
+                     ["rollout", "status", "-f", str(out / "deployment-shop-web.yaml")]]
 
 
 def test_without_kubectl_on_path_it_says_so(exported, tmp_path):
