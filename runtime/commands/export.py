@@ -29,8 +29,8 @@ def add_parser(subparsers):
                         help="systemd, supervisord or kubernetes")
     parser.add_argument("directory", metavar="DIR", help="where to write the files")
     parser.add_argument("-a", "--app", metavar="NAME",
-                        help="app name used in unit and program names (default: the app "
-                        "directory's name)")
+                        help="app name used in unit, program and object names (default: the "
+                        "app directory's name; for kubernetes, the image's name)")
     parser.add_argument("-u", "--user", metavar="USER",
                         help="user to run the processes as (default: the app name)")
     parser.add_argument("-l", "--log-dir", metavar="DIR",
