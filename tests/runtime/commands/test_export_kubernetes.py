@@ -6,6 +6,7 @@ import base64
 import shutil
 import subprocess
 
+import kubernetes_validate
 import pytest
 import yaml
 
@@ -61,7 +62,6 @@ def export(slug, out, *args, env_file=None):
 def documents(out):
     """{file name: the object} for every file the kustomization lists, each checked in strict
     mode against the Kubernetes OpenAPI schemas."""
-    import kubernetes_validate
     listing = yaml.safe_load((out / "kustomization.yaml").read_text())
     found = {name: yaml.safe_load((out / name).read_text()) for name in listing["resources"]}
     for name, document in found.items():
@@ -107,7 +107,6 @@ def test_every_file_is_valid_kubernetes_and_kustomize_renders_them(slug, tmp_pat
 
 
 def test_the_strict_schemas_catch_a_port_written_as_a_string(slug, tmp_path):
-    import kubernetes_validate
     out = tmp_path / "k8s"
     assert export(slug, out, "--image", IMAGE).returncode == 0
     deployment = by_kind(out)["Deployment", "shop-web"]
