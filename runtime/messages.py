@@ -781,3 +781,123 @@ def env_files_not_tracked():
 
 def check_summary(failed, warnings, passed):
     return f"{failed} failed, {warnings} warning{'s' * (warnings != 1)}, {passed} passed"
+
+
+# --- kubernetes -------------------------------------------------------------------------
+
+def options_not_for_format(options, format_name):
+    return f"{', '.join(options)} cannot be used with `runtime export {format_name}`: leave {'them' if len(options) > 1 else 'it'} out"
+
+
+def export_dir_not_a_folder(directory):
+    return f"{directory} is a file, not a folder: give a new or existing folder to write the files to"
+
+
+def kubernetes_needs_image():
+    return ("no image given: name the image the objects run with --image REF (for example "
+            "--image registry.example/shop:v12, an image made from the slug)")
+
+
+def bad_image(ref):
+    return (f"--image {excerpt(ref)!r} is not an image reference: give one without spaces or "
+            "control characters, e.g. registry.example/shop:v12")
+
+
+def no_kubernetes_app_name(given):
+    return (f"app name {excerpt(given)!r} has no letter or digit to make a Kubernetes name of: "
+            "give one with -a NAME")
+
+
+def bad_namespace(namespace):
+    return (f"--namespace {excerpt(namespace)!r} is not a Kubernetes namespace name: use at most 63 "
+            "lowercase letters, digits and `-`, starting and ending with a letter or digit")
+
+
+def bad_size(size, sizes):
+    return f"--size {excerpt(size)!r} is not a size: choose one of {', '.join(sizes)}"
+
+
+def bad_health_path(path):
+    return (f"--health-path {excerpt(path)!r} is not a URL path: start it with `/`, without spaces, "
+            "e.g. --health-path /healthz")
+
+
+def bad_autoscale(item):
+    return (f"bad --autoscale `{excerpt(item)}`: write TYPE=MIN:MAX with whole numbers, "
+            "1 <= MIN <= MAX, e.g. --autoscale web=2:10")
+
+
+def cannot_autoscale(name, procfile):
+    others = ", ".join(n for n in procfile.names() if n != "release")
+    return f"--autoscale names `{excerpt(name)}`, which is not a process type to scale: {procfile.path} has {others}"
+
+
+def autoscaled_count(name):
+    return (f"`{excerpt(name)}` has both a -c count and an --autoscale range: the autoscaler sets its "
+            "replicas, so drop one of the two")
+
+
+def shared_kubernetes_name(label, names):
+    listed = " and ".join(f"`{name}`" for name in names)
+    return (f"process types {listed} would all be named `{label}` in Kubernetes: rename all but "
+            "one in the Procfile")
+
+
+def no_kubernetes_name(name):
+    return f"process type `{excerpt(name)}` has no letter or digit to make a Kubernetes name of: rename it"
+
+
+def kubernetes_name_of(what, name, label):
+    return f"note: {what} `{excerpt(name)}` is named `{label}` in Kubernetes"
+
+
+def no_kubectl():
+    return ("runtime deploy needs kubectl on PATH: install kubectl and point it at the cluster "
+            "(KUBECONFIG, or ~/.kube/config)")
+
+
+def not_an_export(directory):
+    return (f"{directory} holds no kustomization.yaml written by `runtime export kubernetes`: "
+            f"run `runtime export kubernetes {directory} --image REF` first")
+
+
+def kubectl_failed(command, status):
+    return f"`{excerpt(command)}` failed (exit status {status}): see kubectl's message above"
+
+
+def deploy_applying(what, names):
+    return f"applying {what}: {', '.join(names)}"
+
+
+def release_job_rerun(name):
+    return f"job/{name} failed before: deleting it to run the release phase again"
+
+
+def release_job_running(name):
+    return f"running the release phase: job/{name}"
+
+
+def release_job_log(name):
+    return f"log of job/{name}:"
+
+
+def release_job_failed(name):
+    return (f"the release phase failed (job/{name}, its log is above): the Deployments were left "
+            "as they were; fix the cause and deploy again")
+
+
+def rollout_waiting(name):
+    return f"waiting for the rollout of deployment/{name}"
+
+
+def rollout_failed(name):
+    return (f"the rollout of deployment/{name} did not finish (see kubectl's message above): "
+            f"`kubectl describe deployment/{name}` shows why")
+
+
+def deployed(directory):
+    return f"deployed {directory}"
+
+
+def removed(path):
+    return f"removed {path} (the last export's, no longer exported)"
