@@ -15,6 +15,7 @@ from Debian's packages with mmdebstrap, and the check that it suits the slug.
 Every problem with a source is a UserError that names it, never a traceback.
 """
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -55,7 +56,7 @@ KEPT_PATHS = ("/usr/share/doc/*/copyright",)  # the licences travel with the bin
 APP_USER = ("app:x:1000:1000:app:/app:/bin/sh", "app:x:1000:")
 ENV_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # In the cache key of a made base: change it when `make` puts something else in a base.
-MAKE_FORMAT = 1
+MAKE_FORMAT = 2
 # The OCI names of this machine's CPU (os.uname().machine), where they differ from it.
 ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "i686": "386", "i386": "386"}
 # Debian's names of them, where they differ from the OCI's.
@@ -117,14 +118,15 @@ def read(source, cache_root=None):
     """The Base in `source` (see the module's docstring); archives are converted under
     `cache_root` (default_cache_root() when None)."""
     path, tag = _split_tag(str(source))
+    cache_root = Path(cache_root or default_cache_root())
     if path.is_dir():
-        return _read_layout(path, tag, str(source))
+        return _read_layout(path, tag, str(source), cache_root)
     if not path.exists():
         raise UserError(messages.base_not_found(source))
     if not path.is_file() or not tarfile.is_tarfile(path):
         raise UserError(messages.base_not_a_folder_or_tar(source))
-    layout = _archive_as_layout(path, Path(cache_root or default_cache_root()), str(source))
-    return _read_layout(layout, tag, str(source))
+    layout = _archive_as_layout(path, cache_root, str(source))
+    return _read_layout(layout, tag, str(source), cache_root)
 
 
 def _split_tag(source):
@@ -135,7 +137,7 @@ def _split_tag(source):
     return Path(folder), tag
 
 
-def _read_layout(folder, tag, source):
+def _read_layout(folder, tag, source, cache_root):
     if not (folder / "index.json").is_file():
         raise UserError(messages.base_no_index(source))
     index = _json_file(folder / "index.json", "index.json", source)
@@ -151,10 +153,26 @@ def _read_layout(folder, tag, source):
     layers = [Layer(d.get("mediaType", ""), d.get("digest", ""), d.get("size", 0), diff_id,
                     _blob_path(folder, d, source))
               for d, diff_id in zip(manifest["layers"], diff_ids, strict=True)]
-    entries, owners = _scan_layers(layers, source)
+    entries, os_release = _scanned(layers, source, cache_root)
     return Base(layers=layers, architecture=config.get("architecture", ""), os=config.get("os", ""),
-                config=config.get("config") or {}, os_release=_os_release(layers, entries, owners, source),
+                config=config.get("config") or {}, os_release=os_release,
                 files=entries, history=config.get("history") or [])
+
+
+def _scanned(layers, source, cache_root):
+    """(files, os_release) of the image the layers make, kept under `cache_root/scans/` by the
+    layers' diff_ids: reading the layers again costs every image of the same base a second."""
+    key = hashlib.sha256(json.dumps([MAKE_FORMAT, *[layer.diff_id for layer in layers]]).encode())
+    path = cache_root / "scans" / f"{key.hexdigest()[:32]}.json"
+    with contextlib.suppress(OSError, ValueError):
+        kept = json.loads(path.read_bytes())
+        return kept["files"], kept["os_release"]
+    entries, owners = _scan_layers(layers, source)
+    os_release = _os_release(layers, entries, owners, source)
+    with contextlib.suppress(OSError):  # a cache that cannot be written: the next read scans again
+        path.parent.mkdir(parents=True, exist_ok=True)
+        files.replace(path, json.dumps({"files": entries, "os_release": os_release}).encode())
+    return entries, os_release
 
 
 def _choose_manifest(folder, index, tag, source):
@@ -497,8 +515,10 @@ def make(cache_root, stack, extra_packages=()):
             layer = _store_layer(stream, blobs)
         rootfs.unlink()
         diff_id = layer.pop("diff_id")
+        # A history entry per layer: buildah (podman build) refuses a FROM image without.
         config = {"architecture": architecture, "os": "linux", "config": {"Env": [ENV_PATH]},
-                  "rootfs": {"type": "layers", "diff_ids": [diff_id]}}
+                  "rootfs": {"type": "layers", "diff_ids": [diff_id]},
+                  "history": [{"created_by": f"mmdebstrap {suite}: {' '.join(packages)}"}]}
         manifest = {"schemaVersion": 2, "mediaType": OCI_MANIFEST, "layers": [layer],
                     "config": _store_blob(json.dumps(config, sort_keys=True).encode(), OCI_CONFIG, blobs)}
         descriptor = _store_blob(json.dumps(manifest, sort_keys=True).encode(), OCI_MANIFEST, blobs)

@@ -82,9 +82,17 @@ def test_extra_packages_make_another_base_that_runs_the_distributions_python(mad
     with_python = base.make(cache_root, stack.current(), extra_packages=[Path(python).name])
     assert with_python != made
     assert base.check(base.read(with_python), stack.current(), python) is None
-    ran = subprocess.run([*RUN, f"oci:{with_python}", python, "-c", "import ssl, sqlite3; print('ok')"],
-                         capture_output=True, text=True)
-    assert ran.stdout == "ok\n", ran.stderr
+    try:
+        ran = subprocess.run([*RUN, f"oci:{with_python}", python, "-c", "import ssl, sqlite3; print('ok')"],
+                             capture_output=True, text=True)
+        assert ran.stdout == "ok\n", ran.stderr
+    finally:
+        forget(with_python)
+
+
+def forget(layout):
+    """Remove the image podman stored when it ran `oci:LAYOUT` (it names it after the folder)."""
+    subprocess.run([*PODMAN, "rmi", "-f", f"localhost{layout}:latest"], capture_output=True)
 
 
 def test_a_failed_make_says_what_apt_said_and_leaves_no_base(made, cache_root):
@@ -107,6 +115,7 @@ def test_skopeo_reads_the_made_layout_and_podman_runs_it_with_the_app_user(made)
     assert stack.parse_os_release(ran.stdout)["VERSION_ID"] == stack.current().version_id
     user = subprocess.run([*RUN, "--user", "1000:1000", f"oci:{made}", "sh", "-c", "id; echo $HOME"],
                           capture_output=True, text=True)
+    forget(made)
     assert user.stdout == "uid=1000(app) gid=1000(app) groups=1000(app)\n/app\n", user.stderr
 
 

@@ -18,6 +18,7 @@ import time
 
 import pytest
 
+from runtime.image import layers, layout
 from tests.conftest import REPO, free_port, require, wait_for_http
 from tests.e2e.postgres import PostgreSQL
 from tests.e2e.test_main_job import check_migrated_on_postgres, check_static_file_served_compressed
@@ -302,7 +303,7 @@ def test_the_processes_run_as_a_non_root_user_and_podman_stop_ends_them_with_the
     users = subprocess.run([*PODMAN, "top", web.name, "user", "args"], capture_output=True, text=True,
                            check=True).stdout
     gunicorn = [line for line in users.splitlines() if "gunicorn" in line]
-    assert gunicorn and all(line.split()[0] == "1000" for line in gunicorn), users
+    assert gunicorn and all(line.split()[0] == "app" for line in gunicorn), users  # the base's uid 1000
     stopped = subprocess.run([*PODMAN, "stop", "-t", "20", web.name], capture_output=True, text=True)
     assert stopped.returncode == 0, stopped.stderr
     assert web.state("ExitCode") == "0"  # gunicorn's own exit on SIGTERM, not 137 (SIGKILL)
@@ -319,7 +320,7 @@ def test_a_one_off_command_runs_and_the_worker_processes_what_it_wrote(podman_im
                                "print(os.getuid(), os.getcwd(), Visit.objects.create().id)"],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
-        uid, folder, visit = done.stdout.split()
+        uid, folder, visit = done.stdout.splitlines()[-1].split()  # after Django's "N objects imported"
         assert (uid, folder) == ("1000", "/app")
         deadline = time.monotonic() + 60
         while postgres.query(f"SELECT processed_by FROM visits_visit WHERE id = {visit}") != ["worker"]:
@@ -377,3 +378,36 @@ def test_a_push_to_a_registry_that_is_not_there_says_what_to_check(slug, image, 
     assert done.returncode == 1
     assert done.stderr.startswith(f"runtime: error: the push to {address}/guestbook:v1 failed; skopeo said: ")
     assert "Check the registry's address and that it is running" in done.stderr
+
+
+# --- the base --------------------------------------------------------------------------
+
+def ubuntu_base(folder):
+    """A one-layer layout whose os-release says Ubuntu 24.04 (a heroku:24-like base)."""
+    with layout.opened(folder) as written:
+        entries = [layers.Entry("etc", "dir", 0o755),
+                   layers.Entry("etc/os-release", "file", 0o644, data=b'ID=ubuntu\nVERSION_ID="24.04"\n')]
+        blob, temporary = layers.write(entries, 0, written.blobs)
+        written.put(temporary, blob.digest)
+        config = written.put_json({"architecture": "amd64", "os": "linux", "config": {},
+                                   "rootfs": {"type": "layers", "diff_ids": [blob.diff_id]}}, layout.CONFIG)
+        manifest = written.put_json({"schemaVersion": 2, "mediaType": layout.MANIFEST, "config": config,
+                                     "layers": [layout.descriptor(layout.LAYER, blob.digest, blob.size)]},
+                                    layout.MANIFEST)
+        written.tag(manifest, "24")
+    return folder
+
+
+def test_a_base_of_another_system_is_refused_naming_both(slug, tmp_path, image_env):
+    done = runtime("image", slug, "--out", tmp_path / "out", "--base", ubuntu_base(tmp_path / "ubuntu"),
+                   env=image_env)
+    assert done.returncode == 1
+    assert done.stderr.startswith("runtime: error: the base is ubuntu 24.04, the slug was built on debian 12: "
+                                  "its Python and packages are linked against debian 12's libraries"), done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_base_that_is_not_there_is_refused(slug, tmp_path, image_env):
+    done = runtime("image", slug, "--out", tmp_path / "out", "--base", tmp_path / "nothing", env=image_env)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"runtime: error: --base {tmp_path / 'nothing'}: no such file or folder"), done.stderr
