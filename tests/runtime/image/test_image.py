@@ -1,8 +1,7 @@
 """`runtime image`: the example's slug as an OCI image that skopeo reads and podman runs.
 
-podman runs here with `--runtime runc` (crun fails on these machines' cgroup set-up) and
-explicit `--ulimit`s (its default ulimits fail with a setrlimit error), and with the host's
-network, so the container reaches the test's PostgreSQL on 127.0.0.1 and the test reaches it.
+podman runs with the host's network, so the container reaches the test's PostgreSQL on
+127.0.0.1 and the test reaches the container (see conftest.py for podman's other flags).
 """
 
 import gzip
@@ -11,7 +10,6 @@ import io
 import json
 import re
 import shutil
-import sqlite3
 import subprocess
 import tarfile
 import time
@@ -19,54 +17,14 @@ import time
 import pytest
 
 from runtime.image import layers, layout
-from tests.conftest import REPO, free_port, require, wait_for_http
-from tests.e2e.postgres import PostgreSQL
+from tests.conftest import free_port, require, wait_for_http
 from tests.e2e.test_main_job import check_migrated_on_postgres, check_static_file_served_compressed
-from tests.runtime.helpers import host_env, runtime
+from tests.runtime.helpers import runtime
+from tests.runtime.image.conftest import PODMAN, SECRET, ULIMITS
 
-PODMAN = ["podman", "--runtime", "runc"]
-RUN = [*PODMAN, "run", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=4096:4096", "--network", "host"]
-SECRET = "s3cr3t-from-dot-env-" + "q" * 20
+RUN = [*PODMAN, "run", *ULIMITS, "--network", "host"]
 TAG = "guestbook:test"
 LAYERS = ("python", "static", "app", "launcher")
-
-
-@pytest.fixture(scope="module")
-def image_env(image_cache):
-    return host_env(XDG_CACHE_HOME=str(image_cache))
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """The example with what must never reach an image: a secret in .env, env.py, a SQLite file, .git."""
-    folder = tmp_path_factory.mktemp("image") / "guestbook"
-    shutil.copytree(REPO / "examples" / "guestbook", folder, ignore=shutil.ignore_patterns(".runtime"))
-    (folder / ".env").write_text(f"SECRET_KEY={SECRET}\n")
-    (folder / "env.py").write_text(f"import os\nos.environ.setdefault('OTHER', '{SECRET}')\n")
-    with sqlite3.connect(folder / "db.sqlite3") as database:
-        database.execute("CREATE TABLE notes (text)")
-    (folder / ".git").mkdir()
-    (folder / ".git" / "config").write_text(f"[credential]\n\ttoken = {SECRET}\n")
-    (folder / ".slugignore").write_text("/notes-for-the-team.txt\n")
-    (folder / "notes-for-the-team.txt").write_text(f"not for the slug {SECRET}\n")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def slug(app, image_env):
-    built = runtime("build", app, env=image_env, timeout=600)
-    assert built.returncode == 0, built.stdout + built.stderr
-    return app / ".runtime" / "slug"
-
-
-@pytest.fixture(scope="module")
-def image(slug, image_env, tmp_path_factory):
-    """The image layout and its archive; the run's output."""
-    folder = tmp_path_factory.mktemp("out")
-    made = runtime("image", slug, "--out", folder / "layout", "--tag", TAG, "--archive",
-                   folder / "guestbook.tar", env=image_env, timeout=600)
-    assert made.returncode == 0, made.stdout + made.stderr
-    return folder / "layout", folder / "guestbook.tar", made.stdout
 
 
 def blobs_of(layout):
@@ -224,24 +182,6 @@ def test_a_folder_that_is_not_a_slug_is_refused(tmp_path, image_env):
 
 
 # --- running it with podman ------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def podman_image(image):
-    require(shutil.which("podman"), "podman is not installed (scripts/test installs Debian's podman)")
-    _, archive, _ = image
-    loaded = subprocess.run([*PODMAN, "load", "-i", str(archive)], capture_output=True, text=True)
-    assert loaded.returncode == 0, loaded.stderr
-    assert "Loaded image: localhost/guestbook:test" in loaded.stdout, loaded.stdout
-    yield "localhost/guestbook:test"
-    subprocess.run([*PODMAN, "rmi", "-f", "localhost/guestbook:test"], capture_output=True)
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    server = PostgreSQL()
-    yield server
-    server.stop()
-
 
 @pytest.fixture(scope="module")
 def app_env(postgres):
