@@ -457,7 +457,7 @@ def skopeo_missing():
 
 
 def push_failed(destination, said):
-    return (f"the push to {excerpt(destination)} failed; skopeo said: {excerpt(said.splitlines()[-1] if said else '')}\n"
+    return (f"the push to {excerpt(destination)} failed: {excerpt(said)}\n"
             "Check the registry's address and that it is running; for credentials set "
             "REGISTRY_AUTH_FILE, or RUNTIME_REGISTRY_USERNAME and RUNTIME_REGISTRY_PASSWORD; for a "
             "registry on plain HTTP mark it `insecure = true` in registries.conf")

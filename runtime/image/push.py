@@ -32,7 +32,17 @@ def push(layout_dir, name, destination, environ=os.environ):
             command[-2:-2] = ["--dest-authfile", _auth_file(private, destination, environ)]
         done = subprocess.run(command, capture_output=True, text=True, env=dict(environ))
     if done.returncode:
-        raise UserError(messages.push_failed(destination, done.stderr.strip() or done.stdout.strip()))
+        raise UserError(messages.push_failed(destination, reason(done.stderr or done.stdout)))
+
+
+def reason(said):
+    """What went wrong, from skopeo's last message: the end of its chain of `doing X: doing Y:
+    cause`, the part a user acts on ("unauthorized: authentication required")."""
+    lines = said.strip().splitlines() or [""]
+    message = lines[-1]
+    if 'msg="' in message:
+        message = message.split('msg="', 1)[1].rstrip('"').replace('\\"', '"')
+    return ": ".join(message.split(": ")[-2:])
 
 
 def registry_of(destination):

@@ -7,6 +7,7 @@ import glob
 
 import pytest
 
+from buildpack.slug import stack
 from tests import apps
 from tests.conftest import require, slug_python
 from tests.pythons import require_python
@@ -179,6 +180,7 @@ def test_a_machine_with_only_the_distribution_python_builds_a_working_slug(build
                              env={"HOME": str(home), "PATH": "/usr/bin:/bin", "PYENV_ROOT": ""})
     assert result.returncode == 0, result.log
     assert f" !     Note: Using the system's Python {version}." in result.stderr
+    assert stack.distribution_python(result.build_dir) == system[-1]  # what an image's base needs
     moved = tmp_path / "moved"
     result.build_dir.rename(moved)
     check = slug_python(moved, "-c", "'import django, sys; print(sys.prefix)'")

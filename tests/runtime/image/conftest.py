@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,13 @@ def postgres():
     server = PostgreSQL()
     yield server
     server.stop()
+
+
+def processed_by(postgres, visit, why_not):
+    """Who the worker said processed the visit, waiting up to a minute for it to; `why_not()` is
+    what a failure shows."""
+    deadline = time.monotonic() + 60
+    while not (who := postgres.query(f"SELECT processed_by FROM visits_visit WHERE id = {visit}"))[0]:
+        assert time.monotonic() < deadline, f"the worker never processed visit #{visit}:\n{why_not()}"
+        time.sleep(0.2)
+    return who[0]

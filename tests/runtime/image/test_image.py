@@ -12,7 +12,9 @@ import re
 import shutil
 import subprocess
 import tarfile
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +22,7 @@ from runtime.image import layers, layout
 from tests.conftest import free_port, require, wait_for_http
 from tests.e2e.test_main_job import check_migrated_on_postgres, check_static_file_served_compressed
 from tests.runtime.helpers import runtime
-from tests.runtime.image.conftest import PODMAN, SECRET, ULIMITS
+from tests.runtime.image.conftest import PODMAN, SECRET, ULIMITS, processed_by
 
 RUN = [*PODMAN, "run", *ULIMITS, "--network", "host"]
 TAG = "guestbook:test"
@@ -262,30 +264,45 @@ def test_a_one_off_command_runs_and_the_worker_processes_what_it_wrote(podman_im
         assert done.returncode == 0, done.stderr
         uid, folder, visit = done.stdout.splitlines()[-1].split()  # after Django's "N objects imported"
         assert (uid, folder) == ("1000", "/app")
-        deadline = time.monotonic() + 60
-        while postgres.query(f"SELECT processed_by FROM visits_visit WHERE id = {visit}") != ["worker"]:
-            assert time.monotonic() < deadline, f"the worker never saw visit #{visit}:\n{worker.logs()}"
-            time.sleep(0.2)
+        assert processed_by(postgres, visit, worker.logs) == "worker"  # no DYNO in a plain container
     finally:
         worker.remove()
 
 
+def test_web_concurrency_follows_the_containers_memory_limit(podman_image):
+    counts = {}
+    for memory in ("300m", "600m"):
+        done = subprocess.run([*RUN, "--rm", "--memory", memory, podman_image, "printenv", "WEB_CONCURRENCY"],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        counts[memory] = done.stdout.strip()
+    assert counts == {"300m": "1", "600m": "2"}  # one worker per 256 MB
+
+
 # --- pushing to a registry -------------------------------------------------------------
 
-@pytest.fixture
-def registry(tmp_path):
-    """Debian's docker-registry on 127.0.0.1, on plain HTTP, marked insecure for skopeo and podman."""
+def start_registry(folder, htpasswd=None):
+    """Debian's docker-registry on 127.0.0.1 over plain HTTP (marked insecure in a registries.conf
+    for skopeo and podman), asking for a login when `htpasswd` (a file) is given; (address,
+    registries.conf, the server)."""
     require(shutil.which("docker-registry"), "docker-registry is not installed (scripts/test installs it)")
     port = free_port()
-    config = tmp_path / "registry.yml"
-    config.write_text(f"version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {tmp_path / 'data'}\n"
-                      f"http:\n  addr: 127.0.0.1:{port}\n")
-    conf = tmp_path / "registries.conf"
+    auth = f"auth:\n  htpasswd:\n    realm: test\n    path: {htpasswd}\n" if htpasswd else ""
+    config = folder / "registry.yml"
+    config.write_text(f"version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {folder / 'data'}\n"
+                      f"http:\n  addr: 127.0.0.1:{port}\n{auth}")
+    conf = folder / "registries.conf"
     conf.write_text(f'[[registry]]\nlocation = "127.0.0.1:{port}"\ninsecure = true\n')
     server = subprocess.Popen(["docker-registry", "serve", str(config)], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     wait_for_http(f"http://127.0.0.1:{port}/v2/")
-    yield f"127.0.0.1:{port}", conf
+    return f"127.0.0.1:{port}", conf, server
+
+
+@pytest.fixture
+def registry(tmp_path):
+    address, conf, server = start_registry(tmp_path)
+    yield address, conf
     server.terminate()
     server.wait(timeout=10)
 
@@ -310,13 +327,49 @@ def test_a_pushed_image_is_pulled_and_run_by_podman(slug, image, image_env, regi
         subprocess.run([*PODMAN, "rmi", "-f", f"{address}/guestbook:pushed"], capture_output=True)
 
 
+def test_credentials_from_the_environment_log_in_and_are_not_on_skopeos_command_line(slug, image, image_env,
+                                                                                     tmp_path):
+    require(shutil.which("htpasswd"), "htpasswd is not installed (scripts/test installs apache2-utils)")
+    password = "pa55 w0rd-" + "p" * 12
+    htpasswd = tmp_path / "htpasswd"
+    htpasswd.write_text(subprocess.run(["htpasswd", "-Bbn", "alice", password], capture_output=True,
+                                       text=True, check=True).stdout)
+    address, conf, server = start_registry(tmp_path, htpasswd)
+    layout, _, _ = image
+    env = {**image_env, "CONTAINERS_REGISTRIES_CONF": str(conf)}
+    # skopeo on PATH is a wrapper that records its command line before running the real one.
+    wrappers = tmp_path / "bin"
+    wrappers.mkdir()
+    (wrappers / "skopeo").write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {tmp_path / "argv"}\n'
+                                     f'exec {shutil.which("skopeo")} "$@"\n')
+    (wrappers / "skopeo").chmod(0o755)
+    env["PATH"] = f"{wrappers}:{env['PATH']}"
+    try:
+        refused = runtime("image", slug, "--out", layout, "--tag", TAG, "--push", f"{address}/guestbook:v1",
+                          env=env, timeout=600)
+        assert refused.returncode == 1
+        assert "failed: unauthorized: authentication required\n" in refused.stderr, refused.stderr
+        pushed = runtime("image", slug, "--out", layout, "--tag", TAG, "--push", f"{address}/guestbook:v1",
+                         env={**env, "RUNTIME_REGISTRY_USERNAME": "alice", "RUNTIME_REGISTRY_PASSWORD": password},
+                         timeout=600)
+        assert pushed.returncode == 0, pushed.stderr
+        assert password not in pushed.stdout + pushed.stderr
+        argv = (tmp_path / "argv").read_text()
+        assert "--dest-authfile" in argv and password not in argv
+        assert not list(Path(tempfile.gettempdir()).glob("runtime-push_*/auth.json"))  # removed after the push
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def test_a_push_to_a_registry_that_is_not_there_says_what_to_check(slug, image, image_env):
     layout, _, _ = image
     address = f"127.0.0.1:{free_port()}"
     done = runtime("image", slug, "--out", layout, "--tag", TAG, "--push", f"{address}/guestbook:v1",
                    env=image_env, timeout=600)
     assert done.returncode == 1
-    assert done.stderr.startswith(f"runtime: error: the push to {address}/guestbook:v1 failed; skopeo said: ")
+    assert done.stderr.startswith(f"runtime: error: the push to {address}/guestbook:v1 failed: "
+                                  "connect: connection refused\n"), done.stderr
     assert "Check the registry's address and that it is running" in done.stderr
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from runtime.commands.image import REFERENCE, default_tag
 from runtime.image.layers import APP, PYTHON, STATIC, layer_of, left_out
-from runtime.image.push import registry_of
+from runtime.image.push import reason, registry_of
 
 
 @pytest.mark.parametrize(("path", "is_dir", "out"), [
@@ -57,3 +57,16 @@ def test_image_references(reference, valid):
 ])
 def test_registry_of(destination, registry):
     assert registry_of(destination) == registry
+
+
+@pytest.mark.parametrize(("said", "shown"), [
+    ('time="2026-12-02T14:53:39Z" level=fatal msg="trying to reuse blob sha256:cd57 at destination: '
+     'checking whether a blob sha256:cd57 exists in 127.0.0.1:45112/g: unauthorized: authentication required"\n',
+     "unauthorized: authentication required"),
+    ('time="x" level=fatal msg="trying to reuse blob sha256:cd57 at destination: pinging container registry '
+     '127.0.0.1:45999: Get \\"https://127.0.0.1:45999/v2/\\": dial tcp 127.0.0.1:45999: connect: connection refused"',
+     "connect: connection refused"),
+    ("Error: something plain\n", "Error: something plain"), ("", ""),
+])
+def test_the_reason_of_a_failed_push_is_the_end_of_skopeos_message(said, shown):
+    assert reason(said) == shown
