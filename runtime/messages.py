@@ -405,6 +405,11 @@ def bad_archive_path(value):
             "that exists")
 
 
+def image_out_overlaps_slug(out, slug_dir):
+    return (f"--out {out} and the slug {slug_dir} overlap: the image would hold itself, or replace "
+            "the slug; give a folder outside the slug (the default is `image` beside it)")
+
+
 def image_out_is_a_file(root):
     return f"--out {root} is a file: give a new or empty folder, or the folder of an earlier image"
 
@@ -418,6 +423,11 @@ def image_out_not_a_layout(root):
 def image_layout_unreadable(root, name, exc):
     return (f"{root}/{name} cannot be read as an OCI image layout's {name} ({excerpt(exc)}): "
             "remove the folder, or give another --out")
+
+
+def image_no_space(out):
+    return (f"no space left on the disk of {out}: free some space and run it again (the layers "
+            "already written are reused), or give --out a folder on another disk")
 
 
 def making_base(built_on):

@@ -146,3 +146,26 @@ def wait_for_http(url, timeout=30, process=None):
             if time.monotonic() > deadline or (process and process.poll() is not None):
                 raise
             time.sleep(0.2)
+
+
+@pytest.fixture
+def small_volume():
+    """mount(folder, megabytes): a tmpfs of that size at `folder`, unmounted after the test."""
+    mounted = []
+
+    def mount(folder, megabytes):
+        folder.mkdir(parents=True, exist_ok=True)
+        command = ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(folder)]
+        result = subprocess.run(command, capture_output=True, text=True) if shutil.which("mount") else None
+        require(result is not None and result.returncode == 0,
+                f"a small disk to fill needs `mount -t tmpfs`: {result.stderr.strip() if result else 'no mount command'}")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in reversed(mounted):
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def resize(folder, megabytes):
+    subprocess.run(["mount", "-o", f"remount,size={megabytes}m", str(folder)], check=True)

@@ -11,7 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from buildpack import release, slug
+from buildpack import files, release, slug
 from buildpack.log import output
 from buildpack.slug import stack
 from runtime import messages, procfile
@@ -64,8 +64,10 @@ def run(args):
     started = time.monotonic()
     slug_dir = _slug(args.slug)
     out = Path(args.out).resolve() if args.out else slug_dir.parent / "image"
-    name = args.tag if args.tag is not None else default_tag(slug_dir)
-    check_reference("--tag", name)
+    if out == slug_dir or slug_dir in out.parents or out in slug_dir.parents:
+        raise UserError(messages.image_out_overlaps_slug(out, slug_dir))
+    tag = args.tag if args.tag is not None else default_tag(slug_dir)
+    check_reference("--tag", tag)
     if args.push is not None:
         check_reference("--push", args.push)
     archive_path = _archive_path(args.archive)
@@ -85,9 +87,14 @@ def run(args):
 
     with layout.opened(out) as folder:
         output.step(messages.writing_layers(out))
-        ours = _write_layers(folder, _entries(slug_dir, types))
-        for layer in chosen.layers:
-            folder.put_file(layer.path, layer.digest)
+        try:
+            ours = _write_layers(folder, _entries(slug_dir, types))
+            for layer in chosen.layers:
+                folder.put_file(layer.path, layer.digest)
+        except OSError as exc:
+            if files.no_space(exc):  # what is there is whole: the next run goes on from it
+                raise UserError(messages.image_no_space(out)) from None
+            raise
         config = image_config(chosen, [(name, b.diff_id) for name, b, _ in ours], types)
         manifest = {"schemaVersion": 2, "mediaType": layout.MANIFEST,
                     "config": folder.put_json(config, layout.CONFIG),
@@ -95,15 +102,15 @@ def run(args):
                                for layer in chosen.layers]
                     + [layout.descriptor(layout.LAYER, b.digest, b.size) for _, b, _ in ours]}
         descriptor = folder.put_json(manifest, layout.MANIFEST)
-        folder.tag(descriptor, name)
+        folder.tag(descriptor, tag)
         folder.prune()
-        output.step(messages.image_ready(out, name, descriptor["digest"], time.monotonic() - started))
+        output.step(messages.image_ready(out, tag, descriptor["digest"], time.monotonic() - started))
         if archive_path is not None:
-            archive.write(folder, descriptor, name, archive_path)
+            archive.write(folder, descriptor, tag, archive_path)
             output.step(messages.archive_written(archive_path))
         if args.push is not None:
             output.step(messages.pushing(args.push))
-            push.push(out, name, args.push)
+            push.push(out, tag, args.push)
     return 0
 
 

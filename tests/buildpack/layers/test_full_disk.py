@@ -8,32 +8,9 @@ import subprocess
 import pytest
 
 from tests import apps
-from tests.conftest import BIN, build_env, in_slug, require, slug_python
+from tests.conftest import BIN, build_env, in_slug, resize, slug_python
 
 NO_SPACE_WARNING = " !     Warning: The cache could not be saved: no space left on {}; the next build starts over."
-
-
-@pytest.fixture
-def small_volume():
-    """mount(folder, megabytes): a tmpfs of that size at `folder`, unmounted after the test."""
-    mounted = []
-
-    def mount(folder, megabytes):
-        folder.mkdir(parents=True, exist_ok=True)
-        command = ["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", str(folder)]
-        result = subprocess.run(command, capture_output=True, text=True) if shutil.which("mount") else None
-        require(result is not None and result.returncode == 0,
-                f"a small disk to fill needs `mount -t tmpfs`: {result.stderr.strip() if result else 'no mount command'}")
-        mounted.append(folder)
-        return folder
-
-    yield mount
-    for folder in reversed(mounted):
-        subprocess.run(["umount", str(folder)], check=True)
-
-
-def resize(folder, megabytes):
-    subprocess.run(["mount", "-o", f"remount,size={megabytes}m", str(folder)], check=True)
 
 
 def leftovers(cache):

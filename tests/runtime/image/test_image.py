@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from runtime.image import layers, layout
-from tests.conftest import free_port, require, wait_for_http
+from tests.conftest import free_port, require, resize, wait_for_http
 from tests.e2e.test_main_job import check_migrated_on_postgres, check_static_file_served_compressed
 from tests.runtime.helpers import runtime
 from tests.runtime.image.conftest import PODMAN, SECRET, ULIMITS, processed_by
@@ -173,6 +173,15 @@ def test_an_out_folder_that_is_not_a_layout_is_refused(slug, tmp_path, image_env
     done = runtime("image", slug, "--out", tmp_path / "file", env=image_env)
     assert done.stderr == (f"runtime: error: --out {tmp_path / 'file'} is a file: give a new or empty "
                            "folder, or the folder of an earlier image\n")
+
+
+def test_an_out_folder_inside_the_slug_is_refused(slug, image_env):
+    done = runtime("image", slug, "--out", slug / "image", env=image_env)
+    assert done.returncode == 1
+    assert done.stderr == (f"runtime: error: --out {slug / 'image'} and the slug {slug} overlap: the image "
+                           "would hold itself, or replace the slug; give a folder outside the slug (the "
+                           "default is `image` beside it)\n")
+    assert not (slug / "image").exists()
 
 
 def test_a_folder_that_is_not_a_slug_is_refused(tmp_path, image_env):
@@ -404,3 +413,19 @@ def test_a_base_that_is_not_there_is_refused(slug, tmp_path, image_env):
     done = runtime("image", slug, "--out", tmp_path / "out", "--base", tmp_path / "nothing", env=image_env)
     assert done.returncode == 1
     assert done.stderr.startswith(f"runtime: error: --base {tmp_path / 'nothing'}: no such file or folder"), done.stderr
+
+
+def test_a_full_disk_is_one_error_and_the_next_run_goes_on_from_what_was_written(slug, image_env, tmp_path,
+                                                                                small_volume):
+    out = small_volume(tmp_path / "out", 40)
+    full = runtime("image", slug, "--out", out, "--tag", TAG, env=image_env, timeout=600)
+    assert full.returncode == 1
+    assert full.stderr == (f"runtime: error: no space left on the disk of {out}: free some space and run it "
+                           "again (the layers already written are reused), or give --out a folder on another "
+                           "disk\n")
+    assert not [path.name for path in (out / "blobs" / "sha256").iterdir() if path.name.startswith(".partial")]
+    resize(out, 1024)
+    done = runtime("image", slug, "--out", out, "--tag", TAG, env=image_env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    skopeo = subprocess.run(["skopeo", "inspect", f"oci:{out}:{TAG}"], capture_output=True, text=True)
+    assert skopeo.returncode == 0, skopeo.stderr
