@@ -55,7 +55,7 @@ def compile(build_dir, cache_dir, env_dir, install_test=False):
     cache_dir = Path(cache_dir).resolve()
     ctx = Context(
         build_dir=Path(build_dir).resolve(), cache_dir=cache_dir, config=config,
-        install_test=install_test, stack=os.environ.get("STACK") or _machine_stack(),
+        install_test=install_test, stack=_machine_stack(os.environ.get("STACK", "")),
         scratch_dir=cache_dir / "scratch", base_env=_clean_environment(),
         step_timeout=config_vars.step_timeout(config),
     )
@@ -173,13 +173,13 @@ def _clean_environment():
     return env
 
 
-def _machine_stack():
-    """Hosts set STACK (heroku-24 ...); elsewhere the OS release and CPU stand in for it."""
-    release = {}
-    try:
-        for line in Path("/etc/os-release").read_text().splitlines():
-            key, _, value = line.partition("=")
-            release[key] = value.strip('"')
-    except OSError:
-        pass
-    return f"{release.get('ID', 'linux')}-{release.get('VERSION_ID', '')}-{os.uname().machine}"
+def _machine_stack(host_stack):
+    """The stack the cache is kept for: the host's STACK (heroku-24 ...), with a warning when it
+    is not one the buildpack knows or not this machine's OS; elsewhere the OS release and CPU."""
+    machine = stack.current()
+    if not host_stack:
+        return f"{machine.name}-{os.uname().machine}"
+    message = stack.host_stack_warning(host_stack, machine)
+    if message:
+        warning(message)
+    return host_stack

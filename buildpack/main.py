@@ -22,18 +22,34 @@ USAGE = {
 }
 
 
+def parse(argv):
+    """(step, its arguments, the extra arguments after them) of `python -m buildpack` argv;
+    None when argv names no step or gives fewer arguments than the step takes.
+
+    Hosts pass more than the API names: herokuish runs `bin/release BUILD_DIR CACHE_DIR`,
+    and a bin/release that refused the second gave Dokku apps no default web process. The
+    classic buildpacks ignore what they do not use; so does this one."""
+    if not argv or argv[0] not in USAGE:
+        return None
+    step, args = argv[0], argv[1:]
+    count = len(USAGE[step].split())
+    if len(args) < count:
+        return None
+    return step, args[:count], args[count:]
+
+
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] not in USAGE or len(argv) - 1 != len(USAGE[argv[0]].split()):
+    parsed = parse(sys.argv[1:] if argv is None else argv)
+    if parsed is None:
         steps = "\n".join(f"  bin/{name} {args}" for name, args in USAGE.items())
         sys.stderr.write(f"usage:\n{steps}\n")
         sys.exit(2)
-    step, args = argv[0], argv[1:]
+    step, args, extra = parsed
     # A build stopped by its host unwinds, so that the step running in a process group of its
     # own (output.run) is stopped with it.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
-        sys.exit(_run(step, args))
+        sys.exit(_run(step, args, extra))
     except output.BuildError as exc:
         output.error(exc.message)
         sys.exit(1)
@@ -73,12 +89,15 @@ def _debugging(step, args):
     return config_vars.enabled({"BUILDPACK_DEBUG": value}, "BUILDPACK_DEBUG")
 
 
-def _run(step, args):
+def _run(step, args, extra):
     if not os.path.exists(args[0]):  # every step's first argument is BUILD_DIR
         raise output.BuildError(messages.build_dir_missing(args[0], f"bin/{step} {USAGE[step]}"))
     for name, path in zip(USAGE[step].split(), args, strict=True):
         if os.path.exists(path) and not os.path.isdir(path):
             raise output.BuildError(messages.not_a_folder(step, name, USAGE[step], path))
+    # Said only when debugging: every herokuish build passes one, and a host's log is long.
+    if extra and _debugging(step, args):
+        output.note(messages.extra_arguments_ignored(step, USAGE[step], extra))
     if step == "detect":
         name = detect.framework(args[0])
         if name is None:

@@ -848,3 +848,56 @@ def slugignore_too_large(size, limit, last_line):
         "file to leave out: replace the lines that name single files with patterns that match them\n"
         "all, so that the file is smaller than the limit.",
     )
+
+
+# --- Hosts, stacks and the default Python -----------------------------------------------
+
+def extra_arguments_ignored(step, usage, extra):
+    shown = ", ".join(excerpt(argument) for argument in extra[:LISTED_LINES])
+    if len(extra) > LISTED_LINES:
+        shown += f" and {len(extra) - LISTED_LINES} more"
+    return Message(
+        f"bin/{step} takes {usage} and ignores the rest: {shown}.",
+        "Hosts pass more arguments than the buildpack API names (herokuish runs\n"
+        "bin/release BUILD_DIR CACHE_DIR); like Heroku's own buildpacks, this one ignores them.",
+    )
+
+
+def unknown_stack(value, known, machine):
+    return Message(
+        f"STACK is {excerpt(value)!r}, which is not a stack the buildpack knows.",
+        f"Known stacks: {', '.join(known)}. The build goes on with this machine's Pythons,\n"
+        f"and .heroku/stack records this machine's OS, {machine}. Check that STACK names the\n"
+        "host's stack (for example heroku-24), or unset it to build for this machine.",
+    )
+
+
+def stack_not_this_machine(value, expected, machine):
+    return Message(
+        f"STACK is {value}, which is {expected}, but this build machine runs {machine}.",
+        f"The slug's Python and packages are linked against {machine}'s libraries, which\n"
+        f"{expected} may lack or have in other versions, and .heroku/stack records {machine}.\n"
+        f"Build on a {value} machine or image, or unset STACK to build for this machine.",
+    )
+
+
+def no_version_default(minor):
+    return Message(
+        "No Python version was specified.",
+        f"Using Python {minor}, the buildpack's default. A later buildpack may change the default,\n"
+        "so pin the version your app uses:\n"
+        f"  $ echo {minor} > .python-version",
+    )
+
+
+def free_threaded(name, number, line, version, fixed):
+    """`line` of file `name` (its number; None for a requires-python value whose line is not
+    known) asks for the free-threaded build of `version` (3.14t); `fixed` is the line without."""
+    where = f"line {number} of {name}" if number else f"requires-python in {name}"
+    return Message(
+        f"Free-threaded Python is not supported: {where} is {excerpt(line)!r}.",
+        f"That is the free-threaded build of Python {version}, which the build does not provide\n"
+        "(its interpreters and packages are the standard builds, with the GIL).\n"
+        f"Use {version}; free-threaded builds are not supported. Change {where} to:\n"
+        f"  {excerpt(fixed)}",
+    )

@@ -1,7 +1,8 @@
 """Which Python version the app asks for, and which interpreter satisfies it.
 
 Precedence (docs/buildpack.md): `.python-version`, then `runtime.txt` (legacy), then
-`requires-python` in pyproject.toml, then the newest supported version available.
+`requires-python` in pyproject.toml, then the default (DEFAULT_MINOR) when it is on the
+machine or can be downloaded, else the newest supported version available.
 The choice is returned with its warnings; the build prints them and runs any download.
 """
 
@@ -16,6 +17,11 @@ from buildpack.log.output import BuildError
 # The supported minors and the newest patch of each known to exist (bump on new releases).
 LATEST_PATCH = {(3, 10): 21, (3, 11): 16, (3, 12): 14, (3, 13): 15, (3, 14): 7}
 SUPPORTED_RANGE = "{}.{} to {}.{}".format(*min(LATEST_PATCH), *max(LATEST_PATCH))
+# For an app that names no version: Heroku's default since late 2025.
+DEFAULT_MINOR = (3, 14)
+# What asks for a free-threaded build (`3.14t`, as pyenv and uv write it; uv's `3.14+freethreaded`),
+# which the build does not provide.
+FREE_THREADED_SUFFIXES = ("t", "+freethreaded")
 
 # Names people give the version file by mistake. Checked first: a misspelled file would
 # otherwise be ignored without a word and the build would use some other version.
@@ -68,6 +74,7 @@ def requested_version(app_dir):
     if pyproject.is_file():
         specifier = toml.project_table(pyproject).get("requires-python")
         if specifier:
+            _refuse_free_threaded_specifier(pyproject, specifier)
             _parse_specifier(specifier)  # fail early on a malformed one
             return Request(None, specifier, "requires-python in pyproject.toml"), []
     return Request(None, None, None), []
@@ -93,9 +100,49 @@ def _read_pin(path, pattern, example, sample):
     number, line = lines[0]
     match = pattern.match(line)
     if not match:
+        standard = without_free_threading(line, pattern)
+        if standard is not None:
+            version = dotted(part for part in pattern.match(standard).groups() if part is not None)
+            raise BuildError(messages.free_threaded(path.name, number, line, version, standard))
         raise BuildError(messages.invalid_version(path.name, number, line, example))
     version = tuple(int(part) for part in match.groups() if part is not None)
     return Request(version, None, path.name)
+
+
+def without_free_threading(text, pattern):
+    """`text` without the suffix that asks for a free-threaded build (`3.14t` gives `3.14`) when
+    the rest is what `pattern` accepts; None for any other text."""
+    for suffix in FREE_THREADED_SUFFIXES:
+        rest = text.removesuffix(suffix)
+        if rest != text and pattern.match(rest):
+            return rest
+    return None
+
+
+def standard_specifier(specifier):
+    """(the requires-python `specifier` without free-threaded suffixes, the first version that
+    had one) when a clause asks for a free-threaded build (`>=3.14t`); None otherwise."""
+    clauses, first = [], None
+    for clause in specifier.split(","):
+        standard = without_free_threading(clause.strip(), CLAUSE_RE)
+        if standard is not None:
+            first = first or CLAUSE_RE.match(standard).group(2)
+            clause = clause.replace(clause.strip(), standard)
+        clauses.append(clause)
+    return (",".join(clauses), first) if first else None
+
+
+def _refuse_free_threaded_specifier(pyproject, specifier):
+    standard = standard_specifier(specifier)
+    if standard is None:
+        return
+    fixed, version = standard
+    text = pyproject.read_bytes().decode("utf-8-sig", errors="replace")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if specifier in line:  # the line that holds it, to name and show fixed
+            raise BuildError(messages.free_threaded(pyproject.name, number, line.strip(), version,
+                                                    line.strip().replace(specifier, fixed)))
+    raise BuildError(messages.free_threaded(pyproject.name, None, specifier, version, fixed))
 
 
 def _parse_specifier(specifier):
@@ -150,9 +197,14 @@ def choose(request, available, may_download=True):
         raise BuildError(error)
 
     if request.version is None and request.specifier is None:
-        if not supported:
-            return download(dotted(max(LATEST_PATCH)), messages.no_python_available(_choices(local)))
-        chosen = supported[0]
+        default = [i for i in supported if i.version[:2] == DEFAULT_MINOR]
+        if default:
+            chosen = default[0]
+            return Choice(chosen, f"No Python version was specified. Using Python {dotted(chosen.version)}, "
+                                  "the default", [messages.no_version_default(dotted(DEFAULT_MINOR))])
+        if may_download or not supported:
+            return download(dotted(DEFAULT_MINOR), messages.no_python_available(_choices(local)))
+        chosen = supported[0]  # the default could not be had: the newest there is
         return Choice(chosen, f"No Python version was specified. Using Python {dotted(chosen.version)}",
                       [messages.no_version_specified(dotted(chosen.version[:2]))])
 

@@ -4,7 +4,9 @@ checks that it is the same OS release.
 
 The record is the file `.heroku/stack` in the slug: one line, `ID-VERSION_ID` from the build
 machine's os-release (`debian-12`, `ubuntu-24.04`), then a newline. A slug built before the
-buildpack wrote it has none.
+buildpack wrote it has none. A host's `STACK` (heroku-24) is not what is recorded: it names
+an OS (HOST_STACKS), and the build machine's is the one the slug is linked against; the two
+differ only off the host, which `host_stack_warning` says.
 
 Whether the slug's Python is the distribution's own is not recorded a second time: the slug's
 `.heroku/python` is then a virtual environment, whose pyvenv.cfg names the interpreter.
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from buildpack import files
+from buildpack.log import messages
 from buildpack.slug import PYTHON_HOME
 
 PATH = Path(".heroku") / "stack"
@@ -40,6 +43,27 @@ class Stack:
         VERSION_ID holds none."""
         id, _, version_id = name.rpartition("-")
         return cls(id, version_id)
+
+
+# The stacks hosts name in STACK, and the OS each one builds and runs on.
+HOST_STACKS = {
+    "heroku-22": Stack("ubuntu", "22.04"),
+    "heroku-24": Stack("ubuntu", "24.04"),
+    "heroku-26": Stack("ubuntu", "26.04"),
+    "scalingo-22": Stack("ubuntu", "22.04"),
+    "scalingo-24": Stack("ubuntu", "24.04"),
+    "scalingo-26": Stack("ubuntu", "26.04"),
+}
+
+
+def host_stack_warning(value, machine):
+    """The warning for a host's STACK `value` on a build machine running `machine` (a Stack),
+    or None: the build goes on either way, on this machine's Pythons, and records its OS."""
+    if value not in HOST_STACKS:
+        return messages.unknown_stack(value, list(HOST_STACKS), str(machine))
+    if HOST_STACKS[value] != machine:
+        return messages.stack_not_this_machine(value, str(HOST_STACKS[value]), str(machine))
+    return None
 
 
 def parse_os_release(text):

@@ -9,7 +9,7 @@ import pytest
 
 from buildpack.slug import stack
 from tests import apps
-from tests.conftest import require, slug_python
+from tests.conftest import errors, require, slug_python
 from tests.pythons import require_python
 
 
@@ -205,3 +205,36 @@ def test_a_huge_number_in_requires_python_is_an_invalid_specifier(builder, tmp_p
     assert result.returncode == 1
     assert " !     Error: Invalid requires-python in pyproject.toml.\n" in result.stderr
     assert f" !     '{specifier[:200]}...' is not a version specifier." in result.stderr
+
+
+def test_no_version_without_python_3_14_here_uses_the_newest_available(builder, tmp_path):
+    """The default, 3.14, is neither on this machine nor downloadable here: the newest there is."""
+    newest = require_python("3.13")
+    apps.write(tmp_path, {"app.py": "", "requirements.txt": "six\n"})
+    result = builder.compile(tmp_path, cache="cache-default")
+    assert result.returncode == 0, result.log
+    if "-----> No Python version was specified. Using Python 3.14." in result.stdout:  # here, or downloaded
+        assert result.stdout.count(", the default\n") == 1
+        assert " !     Using Python 3.14, the buildpack's default. A later buildpack may change the default,\n" \
+            in result.stderr
+        return
+    assert "-----> Downloading Python 3.14 with uv\n" in result.stdout
+    shown = ".".join(map(str, newest.version))
+    assert f"-----> No Python version was specified. Using Python {shown}\n" in result.stdout
+    assert " !     Using the newest supported version available, Python 3.13. A new build may pick a\n" \
+        in result.stderr
+
+
+def test_a_free_threaded_version_is_refused_before_anything_is_installed(builder, tmp_path):
+    apps.django_app(tmp_path, python_version="3.14t")
+    result = builder.compile(tmp_path)
+    assert result.returncode == 1
+    assert errors(result) == [
+        "Error: Free-threaded Python is not supported: line 1 of .python-version is '3.14t'.",
+        "",
+        "That is the free-threaded build of Python 3.14, which the build does not provide",
+        "(its interpreters and packages are the standard builds, with the GIL).",
+        "Use 3.14; free-threaded builds are not supported. Change line 1 of .python-version to:",
+        "  3.14",
+    ]
+    assert "Installing" not in result.stdout and "Traceback" not in result.log

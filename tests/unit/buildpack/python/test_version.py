@@ -7,7 +7,17 @@ import pytest
 from buildpack.log import messages
 from buildpack.log.output import BuildError
 from buildpack.python.interpreters import Interpreter
-from buildpack.python.version import SUPPORTED_RANGE, Choice, Request, choose, requested_version
+from buildpack.python.version import (
+    CLAUSE_RE,
+    SUPPORTED_RANGE,
+    VERSION_RE,
+    Choice,
+    Request,
+    choose,
+    requested_version,
+    standard_specifier,
+    without_free_threading,
+)
 
 
 def python(version, system=False):
@@ -83,6 +93,59 @@ def test_a_malformed_requires_python_is_refused_before_any_choice(tmp_path):
     assert raised(lambda: requested_version(tmp_path)) == messages.invalid_requires_python("^3.12")
 
 
+# Free-threaded builds (3.14t): refused, naming the file, the line and the fix.
+
+@pytest.mark.parametrize("text,standard", [
+    ("3.14t", "3.14"), ("3.13.1t", "3.13.1"), ("3.14+freethreaded", "3.14"),
+    ("3.14", None), ("3.14tt", None), ("3.t", None), ("t", None), ("3.14T", None),
+])
+def test_a_free_threaded_version_is_the_standard_version_with_a_suffix(text, standard):
+    assert without_free_threading(text, VERSION_RE) == standard
+
+
+@pytest.mark.parametrize("specifier,standard", [
+    (">=3.14t", (">=3.14", "3.14")),
+    (">=3.13t, <3.15", (">=3.13, <3.15", "3.13")),
+    (">=3.12,<3.14t, !=3.13.1t", (">=3.12,<3.14, !=3.13.1", "3.14")),
+    (">=3.12,<3.14", None),
+    ("^3.14t", None),
+])
+def test_a_specifier_asks_for_free_threading_when_a_clause_does(specifier, standard):
+    assert standard_specifier(specifier) == standard
+    if standard:
+        assert all(CLAUSE_RE.match(clause) for clause in standard[0].split(","))
+
+
+@pytest.mark.parametrize("name,text,number,line,version,fixed", [
+    (".python-version", "3.14t\n", 1, "3.14t", "3.14", "3.14"),
+    (".python-version", "# free-threaded\n\n 3.13.1t \n", 3, "3.13.1t", "3.13.1", "3.13.1"),
+    (".python-version", "3.14+freethreaded\n", 1, "3.14+freethreaded", "3.14", "3.14"),
+    ("runtime.txt", "python-3.14t\n", 1, "python-3.14t", "3.14", "python-3.14"),
+])
+def test_a_free_threaded_pin_is_refused_naming_its_line(tmp_path, name, text, number, line, version, fixed):
+    (tmp_path / name).write_text(text)
+    assert raised(lambda: requested_version(tmp_path)) == messages.free_threaded(name, number, line, version, fixed)
+
+
+def test_a_free_threaded_requires_python_is_refused_naming_its_line(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\n  requires-python = ">=3.14t"  \n')
+    assert raised(lambda: requested_version(tmp_path)) == messages.free_threaded(
+        "pyproject.toml", 3, 'requires-python = ">=3.14t"', "3.14", 'requires-python = ">=3.14"')
+
+
+def test_a_free_threaded_requires_python_written_with_escapes_is_refused_without_a_line(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "app"\nrequires-python = "\\u003e=3.14t"\n')
+    assert raised(lambda: requested_version(tmp_path)) == messages.free_threaded(
+        "pyproject.toml", None, ">=3.14t", "3.14", ">=3.14")
+
+
+def test_the_free_threaded_error_says_what_to_write_instead():
+    message = messages.free_threaded(".python-version", 1, "3.14t", "3.14", "3.14")
+    assert message.title == "Free-threaded Python is not supported: line 1 of .python-version is '3.14t'."
+    assert "Use 3.14; free-threaded builds are not supported. Change line 1 of .python-version to:\n  3.14" \
+        in message.body
+
+
 # choose, for a pinned version.
 
 def pin(*version):
@@ -141,9 +204,21 @@ def test_a_patch_newer_than_known_is_used_when_the_machine_has_it():
 # choose, for no request at all.
 
 def test_no_request_gets_the_newest_supported_python_with_a_warning():
-    assert choose(Request(None, None, None), MACHINE) == Choice(
+    """When the default, 3.14, is not on the machine and its download was tried."""
+    assert choose(Request(None, None, None), MACHINE, may_download=False) == Choice(
         python((3, 13, 15)), "No Python version was specified. Using Python 3.13.15",
         [messages.no_version_specified("3.13")])
+
+
+def test_no_request_gets_the_default_when_the_machine_has_it():
+    machine = [*MACHINE, python((3, 14, 2), system=True), python((3, 14, 7))]
+    assert choose(Request(None, None, None), machine) == Choice(
+        python((3, 14, 7)), "No Python version was specified. Using Python 3.14.7, the default",
+        [messages.no_version_default("3.14")])
+
+
+def test_no_request_downloads_the_default_when_the_machine_lacks_it():
+    assert choose(Request(None, None, None), MACHINE) == Choice(None, None, (), download="3.14")
 
 
 def test_no_request_on_a_machine_without_a_supported_python_downloads_the_newest():

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from buildpack.log import messages
 from buildpack.slug import stack
 from buildpack.slug.stack import Stack
 from tests.conftest import require
@@ -62,3 +63,26 @@ def test_a_real_virtual_environment_names_the_interpreter_it_was_made_from(tmp_p
 def test_a_self_contained_python_is_not_the_distributions(tmp_path):
     (tmp_path / ".heroku/python/bin").mkdir(parents=True)
     assert stack.distribution_python(tmp_path) is None
+
+
+# A host's STACK: known and this machine's OS, known and another OS, or unknown.
+
+@pytest.mark.parametrize("value, machine", [
+    ("heroku-22", Stack("ubuntu", "22.04")), ("heroku-24", Stack("ubuntu", "24.04")),
+    ("heroku-26", Stack("ubuntu", "26.04")), ("scalingo-24", Stack("ubuntu", "24.04")),
+])
+def test_a_host_stack_on_its_own_os_is_accepted_without_a_word(value, machine):
+    assert stack.host_stack_warning(value, machine) is None
+
+
+def test_a_host_stack_on_another_os_is_a_warning_naming_both():
+    assert stack.host_stack_warning("heroku-26", Stack("debian", "12")) == messages.stack_not_this_machine(
+        "heroku-26", "ubuntu 26.04", "debian 12")
+
+
+@pytest.mark.parametrize("value", ["heroku-20", "cedar-14", "heroku-99", "my stack"])
+def test_a_stack_the_buildpack_does_not_know_is_a_warning_not_an_error(value):
+    message = stack.host_stack_warning(value, Stack("ubuntu", "24.04"))
+    assert message == messages.unknown_stack(value, list(stack.HOST_STACKS), "ubuntu 24.04")
+    assert message.title == f"STACK is {value!r}, which is not a stack the buildpack knows."
+    assert "Known stacks: heroku-22, heroku-24, heroku-26, scalingo-22, scalingo-24, scalingo-26." in message.body
