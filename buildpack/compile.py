@@ -137,7 +137,7 @@ def _select_python(ctx):
     available = interpreters.find(ctx.base_env, ctx.cache_dir)
     choice = version.choose(request, available)
     if choice.download:
-        if _install_with_uv(ctx, choice.download):
+        if _install_with_uv(ctx, choice.download, asked=request.origin is not None):
             available = interpreters.find(ctx.base_env, ctx.cache_dir)
         choice = version.choose(request, available, may_download=False)
     for message in choice.warnings:
@@ -146,15 +146,20 @@ def _select_python(ctx):
     return choice.interpreter
 
 
-def _install_with_uv(ctx, wanted_version):
-    """Whether uv installed Python `wanted_version` (not when uv or the network is not there)."""
+def _install_with_uv(ctx, wanted_version, asked):
+    """Whether uv installed Python `wanted_version` (not when uv or the network is not there).
+    The default, which the app did not ask for, is tried once and quietly: a build machine that
+    cannot download loses a second rather than uv's ten seconds of retries and their log."""
     uv = tools.uv(ctx.cache_dir, ctx.config)
     if uv is None:
         return False
     step(f"Downloading Python {wanted_version} with uv")
     folder = interpreters.uv_install_dir(ctx.cache_dir)
-    status, _ = output.run([str(uv), "python", "install", wanted_version, "--install-dir", str(folder), "--no-bin"],
-                           env=ctx.base_env)
+    env = ctx.base_env if asked else {**ctx.base_env, "UV_HTTP_RETRIES": "0"}
+    status, said = output.run([str(uv), "python", "install", wanted_version, "--install-dir", str(folder),
+                               "--no-bin"], env=env, show=asked)
+    if status and not asked:
+        output.detail(messages.default_python_not_downloaded(said))
     return status == 0
 
 

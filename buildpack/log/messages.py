@@ -901,3 +901,9 @@ def free_threaded(name, number, line, version, fixed):
         f"Use {version}; free-threaded builds are not supported. Change {where} to:\n"
         f"  {excerpt(fixed)}",
     )
+
+
+def default_python_not_downloaded(said):
+    """uv could not download the default Python; `said` is its output."""
+    lines = said.strip().splitlines()
+    return f"Not downloaded ({excerpt(lines[-1].strip()) if lines else 'uv said nothing'})."

@@ -16,7 +16,6 @@ def test_a_built_slug_names_the_build_machines_os_in_heroku_stack(builder, tmp_p
     assert stack.distribution_python(result.build_dir) is None
 
 
-
 @pytest.mark.parametrize("value", ["heroku-24", "heroku-26"])
 def test_a_heroku_stack_is_accepted_and_the_slug_records_the_os_it_was_built_on(builder, tmp_path, value):
     machine = stack.current()
