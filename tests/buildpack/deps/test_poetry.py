@@ -60,6 +60,10 @@ def test_a_poetry_app_installs_its_main_group_exactly_as_locked(builder, poetry_
     version = slug_python(result.build_dir, "-c", "'import django; print(django.__version__)'")
     assert version.stdout.strip() == locked_version(poetry_app, "django")
 
+    again = builder.compile(poetry_app)
+    assert again.returncode == 0, again.log
+    assert "-----> Dependencies unchanged since the last build: nothing to install (poetry.lock)" in again.stdout
+
     tested = builder.compile(poetry_app, step="test-compile")
     assert tested.returncode == 0, tested.log
     assert has(tested.build_dir, "django") and has(tested.build_dir, "iniconfig")
