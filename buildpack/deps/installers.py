@@ -73,7 +73,7 @@ class Pip:
             quiet.append([str(python), "-m", "ensurepip", "--default-pip"])
         everything = reinstall is True or "pip" in reinstall  # pip cannot uninstall itself first
         if reinstall and not everything:
-            quiet.append([str(python), "-m", "pip", "uninstall", "--yes"] + list(reinstall))
+            quiet.append(_pip_uninstall(python, reinstall))
         for command in quiet:
             status, out = output.run(command, env=env, cwd=cwd, show=False)
             if status:
@@ -88,8 +88,7 @@ class Pip:
         return self._remove_extraneous(python, requirements, env, cwd)
 
     def uninstall(self, python, names, env, cwd):
-        return output.run([str(python), "-m", "pip", "uninstall", "--yes"] + list(names),
-                          env=self.env(env), cwd=cwd, show=False)
+        return output.run(_pip_uninstall(python, names), env=self.env(env), cwd=cwd, show=False)
 
     def _remove_extraneous(self, python, requirements, env, cwd):
         """pip never uninstalls: resolve the requirements afresh, remove what is left over."""
@@ -112,6 +111,10 @@ class Pip:
         if not extraneous:
             return 0, ""
         return output.run([str(python), "-m", "pip", "uninstall", "-y"] + extraneous, env=env, cwd=cwd)
+
+
+def _pip_uninstall(python, names):
+    return [str(python), "-m", "pip", "uninstall", "--yes", *names]
 
 
 class Poetry:
