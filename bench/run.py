@@ -25,7 +25,7 @@ BEGIN_MARKER = "<!-- latest table: begin (scripts/bench replaces everything up t
 END_MARKER = "<!-- latest table: end -->"
 
 ANCHORS = {"build": "classic pip path", "image": "podman build", "inputs": "the same without it",
-           "python_choice": "the same app pinned", "runtime": "honcho 2.0",
+           "poetry": "pip install -r of the export", "python_choice": "the same app pinned", "runtime": "honcho 2.0",
            "static": "fresh collectstatic", "web": "plain gunicorn"}
 
 # The targets set by the issues: (benchmark, pattern of the row's name, target, test of

@@ -1,4 +1,5 @@
-"""The two installers: uv (fast, the default where it can be had) and pip (the fallback).
+"""The installers: uv (fast, the default where it can be had), pip (the fallback), and
+Poetry itself for the poetry.lock that cannot be handed to them (see deps/poetry.py).
 
 Both sync the slug's environment to a requirements file: they install what is missing or
 changed and remove what is no longer required, so a changed requirement never means
@@ -44,6 +45,10 @@ class Uv:
                            "--python", str(python), "-r", str(requirements)] + again,
                           env=self.env(env), cwd=cwd)
 
+    def uninstall(self, python, names, env, cwd):
+        return output.run([self.binary, "pip", "uninstall", "--python", str(python)] + list(names),
+                          env=self.env(env), cwd=cwd, show=False)
+
     def run(self, args, env, cwd):
         """Run another uv command (export, tool run ...) with the build's settings."""
         return output.run([self.binary] + args, env=self.env(env), cwd=cwd)
@@ -68,7 +73,7 @@ class Pip:
             quiet.append([str(python), "-m", "ensurepip", "--default-pip"])
         everything = reinstall is True or "pip" in reinstall  # pip cannot uninstall itself first
         if reinstall and not everything:
-            quiet.append([str(python), "-m", "pip", "uninstall", "--yes"] + list(reinstall))
+            quiet.append(_pip_uninstall(python, reinstall))
         for command in quiet:
             status, out = output.run(command, env=env, cwd=cwd, show=False)
             if status:
@@ -81,6 +86,9 @@ class Pip:
         if status or not previous_install:
             return status, out
         return self._remove_extraneous(python, requirements, env, cwd)
+
+    def uninstall(self, python, names, env, cwd):
+        return output.run(_pip_uninstall(python, names), env=self.env(env), cwd=cwd, show=False)
 
     def _remove_extraneous(self, python, requirements, env, cwd):
         """pip never uninstalls: resolve the requirements afresh, remove what is left over."""
@@ -103,3 +111,34 @@ class Pip:
         if not extraneous:
             return 0, ""
         return output.run([str(python), "-m", "pip", "uninstall", "-y"] + extraneous, env=env, cwd=cwd)
+
+
+def _pip_uninstall(python, names):
+    return [str(python), "-m", "pip", "uninstall", "--yes", *names]
+
+
+class Poetry:
+    """`poetry sync` of the app's project into the slug's Python, as the classic buildpack
+    installs a poetry.lock. Poetry runs from its own environment (`poetry_python`) and is
+    pointed at the slug's with VIRTUAL_ENV; `base` (uv or pip) removes the packages to
+    install again, which Poetry cannot be told to."""
+
+    name = "Poetry"
+
+    def __init__(self, poetry_python, version, groups, base, cache_dir):
+        self.poetry_python = str(poetry_python)
+        self.version = version
+        self.groups = groups
+        self.base = base
+        self.cache = str(Path(cache_dir) / "downloads" / "poetry")
+
+    def sync(self, python, lock, env, cwd, previous_install, reinstall=()):
+        if reinstall:
+            status, out = self.base.uninstall(python, reinstall, env, cwd)
+            if status:
+                output.detail(out)
+                return status, out
+        env = dict(env, VIRTUAL_ENV=str(Path(python).parent.parent), POETRY_VIRTUALENVS_CREATE="false",
+                   POETRY_CACHE_DIR=self.cache, POETRY_NO_INTERACTION="1")
+        return output.run([self.poetry_python, "-m", "poetry", "sync", "--only", ",".join(self.groups),
+                           "--compile", "--no-ansi", "--no-interaction"], env=env, cwd=Path(cwd, lock).parent)

@@ -1,25 +1,32 @@
 """Install the app's dependencies into the slug's Python, skipping the work when nothing changed.
 
 The chosen manifest becomes one requirements file (a pip-compile lock for requirements.in,
-`uv export` for uv.lock, a conversion for Pipfile.lock and pyproject dependencies), which
-the installer syncs the environment to. A fingerprint of everything that feeds the install
+`uv export` for uv.lock, a conversion for Pipfile.lock, poetry.lock and pyproject
+dependencies), which the installer syncs the environment to; a poetry.lock that cannot be
+converted faithfully is synced by Poetry itself. A fingerprint of everything that feeds the install
 is kept with the cached environment: when it matches, the installer is not run at all.
 So are the --hash pins the cached install was verified against (see `_unverified`).
 """
 
 import hashlib
 import json
+from collections import namedtuple
 from pathlib import Path
 
 from buildpack import toml
-from buildpack.deps import failures, requirements
-from buildpack.deps.installers import Pip, Uv
+from buildpack.deps import failures, groups, poetry, requirements
+from buildpack.deps.installers import Pip, Poetry, Uv
 from buildpack.layers import locks, tools
 from buildpack.log import messages, output
 from buildpack.log.output import BuildError, detail, hide, note, step, warning
 from buildpack.python import relocate
 
 PIP_TOOLS_VERSION = "7.6.2"
+
+# What an install syncs the environment to: the requirements file (or poetry.lock for
+# Poetry), the files whose content decides the result, who installs it, the --hash pins
+# it verifies, and whether it must run even when those files are unchanged.
+Plan = namedtuple("Plan", "lock inputs installer hashes always")
 
 
 def choose_installer(ctx):
@@ -42,13 +49,11 @@ def install(ctx, installer, manifest, previous):
     """Sync the slug's Python to the app's manifest, from the cached install whose metadata
     is `previous` (None for none); returns (what to record with the environment, whether
     the installer ran)."""
-    lock, inputs = _prepare(ctx, manifest, installer)
+    lock, inputs, installer, pinned, always = _prepare(ctx, manifest, installer)
     referenced = requirements.variables(inputs)
     hide(ctx.config[name] for name in referenced if name in ctx.config)
-    record = {"requirements": _fingerprint(ctx, installer, manifest, inputs, referenced),
-              "hashes": requirements.hashes(requirements.files(lock))}
+    record = {"requirements": _fingerprint(ctx, installer, manifest, inputs, referenced), "hashes": pinned}
     unverified = _unverified(record["hashes"], previous)
-    always = requirements.has_local_or_vcs(inputs)
     if previous and record["requirements"] == previous.get("requirements") and not (always or unverified):
         step(f"Dependencies unchanged since the last build: nothing to install ({manifest.path})")
         return record, False
@@ -82,31 +87,106 @@ def _unverified(pinned, previous):
 
 
 def _prepare(ctx, manifest, installer):
-    """(the requirements file to sync to, the files whose content decides the result)."""
+    """The Plan of the install of this manifest."""
     path = ctx.build_dir / manifest.path
+    if manifest.kind == "poetry.lock":
+        return _prepare_poetry(ctx, path, installer)
     if manifest.kind == "requirements":
         _warn_if_stale(path)
-        return path, requirements.files(path)
-    if manifest.kind == "requirements.in":
-        return _compile_requirements_in(ctx, path, installer), requirements.files(path)
-    scratch = ctx.scratch_dir / "requirements.txt"
-    if manifest.kind == "pyproject":
-        groups = ("test", "dev") if ctx.install_test else ()
-        scratch.write_text(requirements.from_pyproject(toml.project_table(path), groups))
-        return scratch, [path]
+        lock, inputs = path, requirements.files(path)
+    elif manifest.kind == "requirements.in":
+        lock, inputs = _compile_requirements_in(ctx, path, installer), requirements.files(path)
+    else:
+        lock, inputs = ctx.scratch_dir / "requirements.txt", [path]
+        lock.write_text(_converted(ctx, manifest, path, installer))
+        if manifest.kind == "uv.lock":
+            inputs.append(path.parent / "pyproject.toml")
+    return Plan(lock, inputs, installer, requirements.hashes(requirements.files(lock)),
+                requirements.has_local_or_vcs(inputs) or manifest.kind == "project")
+
+
+def _converted(ctx, manifest, path, installer):
+    """The requirement lines of a manifest that is not a requirements file."""
     if manifest.kind == "Pipfile.lock":
         sections = ("default", "develop") if ctx.install_test else ("default",)
-        scratch.write_text(requirements.from_pipfile_lock(path, sections))
-        return scratch, [path]
-    # uv.lock: exported with its hashes, exactly as locked; --locked refuses a stale lock.
-    if installer.name != "uv":
-        raise BuildError(messages.uv_lock_needs_uv())
-    args = ["export", "--locked", "--format", "requirements.txt", "--no-header", "-o", str(scratch)]
-    status, _ = installer.run(args + ([] if ctx.install_test else ["--no-dev"]),
-                                ctx.config_env(), path.parent)
-    if status:
-        raise BuildError(messages.uv_export_failed(manifest.path))
-    return scratch, [path, path.parent / "pyproject.toml"]
+        return requirements.from_pipfile_lock(path, sections)
+    pyproject = path.parent / "pyproject.toml"
+    data = toml.load(pyproject) if pyproject.is_file() else {}
+    table = groups.of_pyproject(data)
+    if manifest.kind == "uv.lock":
+        # Exported with its hashes, exactly as locked; --locked refuses a stale lock.
+        if installer.name != "uv":
+            raise BuildError(messages.uv_lock_needs_uv())
+        uv_dev = data.get("tool", {}).get("uv", {}).get("dev-dependencies") is not None
+        chosen = groups.chosen(ctx.config, set(table) | ({"dev"} if uv_dev else set()), "pyproject.toml",
+                               ctx.install_test)
+        scratch = ctx.scratch_dir / "uv-export.txt"
+        args = ["export", "--locked", "--format", "requirements.txt", "--no-header", "--no-default-groups",
+                "-o", str(scratch)] + [f"--group={name}" for name in chosen]
+        status, _ = installer.run(args, ctx.config_env(), path.parent)
+        if status:
+            raise BuildError(messages.uv_export_failed(manifest.path))
+        return scratch.read_text()
+    chosen = groups.chosen(ctx.config, set(table), "pyproject.toml", ctx.install_test)
+    in_groups = "".join(f"{line}\n" for name in chosen for line in groups.requirements(table, name))
+    extras = [name for name in ("test", "dev") if name in data.get("project", {}).get("optional-dependencies", {})
+              ] if ctx.install_test else []
+    if manifest.kind == "project":  # the app itself, with its dependencies
+        step(f"Installing the app itself, as {manifest.path} makes it a package (-e .)")
+        return f"-e {ctx.build_dir}{'[' + ','.join(extras) + ']' if extras else ''}\n" + in_groups
+    return requirements.from_pyproject(toml.project_table(path), extras) + in_groups
+
+
+def _prepare_poetry(ctx, lock_path, installer):
+    """poetry.lock, checked against pyproject.toml: exported to requirements for uv when that
+    installs exactly what Poetry would, else synced by Poetry itself."""
+    pyproject_path = lock_path.parent / "pyproject.toml"
+    if not pyproject_path.is_file():
+        raise BuildError(messages.poetry_lock_without_pyproject())
+    lock, pyproject = toml.load(lock_path), toml.load(pyproject_path)
+    poetry.check(lock_path.read_text(errors="replace"), lock, pyproject)
+    wanted = list(dict.fromkeys([poetry.MAIN] + groups.chosen(ctx.config, set(poetry.groups(pyproject)),
+                                                             "pyproject.toml", ctx.install_test)))
+    inputs = [lock_path, pyproject_path]
+    root = lock_path.parent if poetry.package_mode(pyproject) else None
+    always = root is not None or poetry.has_local_or_vcs(lock, wanted)
+    why_not = poetry.why_not_exportable(lock, wanted)
+    if installer.name == "uv" and why_not is None:
+        scratch = ctx.scratch_dir / "requirements.txt"
+        scratch.write_text(poetry.export(lock, wanted, root))
+        return Plan(scratch, inputs, installer, requirements.hashes([scratch]), always)
+    if why_not:
+        detail(f"Installing with Poetry itself: in poetry.lock, {why_not}")
+    poetry_python = _poetry(ctx, installer)
+    return Plan(lock_path, inputs, Poetry(poetry_python, tools.POETRY_VERSION, wanted, installer, ctx.cache_dir),
+                poetry.hashes(lock, wanted), always)
+
+
+def _poetry(ctx, installer):
+    """The Python of Poetry's own environment, from the cache or installed into it now (with
+    uv, or pip when pip is the installer)."""
+    made = []
+
+    def install(folder, version):
+        made.append(folder)
+        step(f"Installing Poetry {version}")
+        env = installer.env(ctx.config_env())
+        if installer.name == "uv":
+            commands = [[installer.binary, "venv", "--quiet", "--python", str(ctx.interpreter.executable),
+                         str(folder)],
+                        [installer.binary, "pip", "install", "--quiet", "--python", str(folder / "bin" / "python"),
+                         f"poetry=={version}"]]
+        else:
+            commands = [[str(ctx.interpreter.executable), "-m", "venv", str(folder)],
+                        [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet", f"poetry=={version}"]]
+        return all(output.run(command, env=env, cwd=ctx.build_dir)[0] == 0 for command in commands)
+
+    python = tools.poetry(ctx.cache_dir, ctx.python_version, install)
+    if python is None:
+        raise BuildError(messages.poetry_unavailable(tools.POETRY_VERSION))
+    if not made:
+        step(f"Using cached Poetry {tools.POETRY_VERSION}")
+    return python
 
 
 def _warn_if_stale(requirements_txt):
@@ -163,7 +243,8 @@ def _pip_compile(ctx, installer, args):
 
 def _fingerprint(ctx, installer, manifest, inputs, referenced):
     digest = hashlib.sha256()
-    digest.update(json.dumps([installer.name, ctx.python_version, manifest.kind, str(manifest.path),
+    tool = [installer.version] if isinstance(installer, Poetry) else []  # a new Poetry syncs again
+    digest.update(json.dumps([installer.name, *tool, ctx.python_version, manifest.kind, str(manifest.path),
                               ctx.install_test]).encode())
     for path in map(Path, inputs):
         # Relative to the build folder, which differs from build to build (-r may name a file
@@ -172,7 +253,7 @@ def _fingerprint(ctx, installer, manifest, inputs, referenced):
         digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
     # Values that change what an install fetches: referenced ${VAR}s and index settings.
     relevant = sorted(name for name in ctx.config
-                      if name in referenced or name.startswith(("PIP_", "UV_")))
+                      if name in referenced or name == groups.VARIABLE or name.startswith(("PIP_", "UV_")))
     for name in relevant:
         digest.update(f"{name}={ctx.config[name]}\0".encode())
     return digest.hexdigest()

@@ -229,17 +229,6 @@ def no_manifest():
     )
 
 
-def setup_py_only():
-    return Message(
-        "setup.py alone is not read: the build found no dependency file to install from.",
-        "The build does not run setup.py to learn the dependencies. Either add a requirements.txt\n"
-        "that installs the project itself, and so its install_requires:\n"
-        "  $ echo '-e .' > requirements.txt\n"
-        "or declare the project and its dependencies in a pyproject.toml [project] table\n"
-        "(https://packaging.python.org/en/latest/guides/writing-pyproject-toml/).",
-    )
-
-
 def several_manifests(candidates):
     listed = "\n".join(f"  - {name}" for name in candidates)
     return Message(
@@ -271,15 +260,6 @@ def pipfile_without_lock():
         "No 'Pipfile.lock' found.",
         "A Pipfile was found, but not the lock file the build installs from. Generate it and\n"
         "commit it:\n  $ pipenv lock\n  $ git add Pipfile.lock",
-    )
-
-
-def poetry_unsupported():
-    return Message(
-        "poetry.lock is not supported.",
-        "Export the locked dependencies to requirements.txt and commit that instead:\n"
-        "  $ poetry export --format requirements.txt --output requirements.txt\n"
-        "(with the poetry-plugin-export plugin), or move the project to uv (uv.lock).",
     )
 
 
@@ -907,3 +887,66 @@ def default_python_not_downloaded(said):
     """uv could not download the default Python; `said` is its output."""
     lines = said.strip().splitlines()
     return f"Not downloaded ({excerpt(lines[-1].strip()) if lines else 'uv said nothing'})."
+
+
+# --- Poetry, dependency groups, the app as its own package ----------------------------
+
+def invalid_poetry_lock(reason):
+    return Message(
+        "Can't read poetry.lock.",
+        f"poetry.lock is not what Poetry writes: {excerpt(reason)}. Regenerate it and commit it:\n"
+        "  $ poetry lock\n  $ git add poetry.lock",
+    )
+
+
+def poetry_lock_without_pyproject():
+    return Message(
+        "poetry.lock was found, but not the pyproject.toml it locks.",
+        "Poetry installs the project that pyproject.toml declares, from poetry.lock. Commit\n"
+        "pyproject.toml next to poetry.lock (at the root of the app).",
+    )
+
+
+def stale_poetry_lock():
+    return Message(
+        "poetry.lock is out of date with pyproject.toml.",
+        "pyproject.toml changed after poetry.lock was last generated (the content-hash that\n"
+        "poetry.lock records no longer matches pyproject.toml). Update the lock and commit it:\n"
+        "  $ poetry lock\n  $ git add poetry.lock",
+    )
+
+
+def poetry_unavailable(version):
+    return Message(
+        f"Poetry {version} could not be installed from the package index.",
+        "See the output above. Poetry is fetched from the package index (PyPI, or PIP_INDEX_URL)\n"
+        "like any package: check that the build can reach it.",
+    )
+
+
+def unknown_dependency_groups(unknown, manifest, available):
+    there = ", ".join(available) if available else "none"
+    return Message(
+        f"PYTHON_DEPENDENCY_GROUPS names {excerpt(', '.join(unknown))}, which {manifest} does not define.",
+        f"The dependency groups of {manifest}: {excerpt(there)}.\n"
+        "Set PYTHON_DEPENDENCY_GROUPS to a comma-separated list of some of them (for example\n"
+        "PYTHON_DEPENDENCY_GROUPS=prod,monitoring), or unset it to install the main dependencies only.",
+    )
+
+
+def pyproject_without_dependencies():
+    return Message(
+        "pyproject.toml declares no dependencies to install.",
+        "The build found pyproject.toml, but no [project] dependencies in it, no build system to\n"
+        "install the app with, and no other dependency file. Add the dependencies to it, for example:\n"
+        "  [project]\n  name = \"mysite\"\n  version = \"1\"\n  dependencies = [\"django>=5.2\", \"gunicorn\"]\n"
+        "or add a requirements.txt (pip syntax).",
+    )
+
+
+def poetry_project_without_lock():
+    return Message(
+        "pyproject.toml declares Poetry dependencies, but there is no poetry.lock.",
+        "The build installs a Poetry project exactly as locked. Generate the lock and commit it:\n"
+        "  $ poetry lock\n  $ git add poetry.lock",
+    )

@@ -34,12 +34,21 @@ def raised(call):
     ({"uv.lock": "", "pyproject.toml": PYPROJECT}, Manifest("uv.lock", Path("uv.lock"))),
     ({"Pipfile.lock": "{}", "Pipfile": ""}, Manifest("Pipfile.lock", Path("Pipfile.lock"))),
     ({"pyproject.toml": PYPROJECT}, Manifest("pyproject", Path("pyproject.toml"))),
+    ({"poetry.lock": "", "pyproject.toml": '[tool.poetry]\npackage-mode = false\n'},
+     Manifest("poetry.lock", Path("poetry.lock"))),
+    ({"setup.py": ""}, Manifest("project", Path("setup.py"))),
+    ({"pyproject.toml": '[project]\nname = "app"\n\n[build-system]\nrequires = ["setuptools"]\n'},
+     Manifest("project", Path("pyproject.toml"))),
+    ({"pyproject.toml": '[project]\nname = "app"\ndynamic = ["dependencies"]\n'},
+     Manifest("project", Path("pyproject.toml"))),
     ({"pyproject.toml": PYPROJECT, "requirements.txt": COMPILED},
      Manifest("requirements", Path("requirements.txt"))),
     ({"pyproject.toml": '[project]\nname = "app"\n', "requirements.txt": "django\n"},
      Manifest("requirements", Path("requirements.txt"))),
 ], ids=["requirements.txt", "with the requirements.in it came from", "requirements.in", "uv.lock",
-        "Pipfile.lock", "pyproject.toml", "requirements.txt compiled from pyproject.toml",
+        "Pipfile.lock", "pyproject.toml", "poetry.lock", "setup.py alone: the app itself",
+        "pyproject.toml with a build system: the app itself", "dynamic dependencies: the app itself",
+        "requirements.txt compiled from pyproject.toml",
         "pyproject.toml without dependencies"])
 def test_the_one_dependency_file_is_chosen(tmp_path, files, manifest):
     assert choose(app(tmp_path, files), {}) == manifest
@@ -57,11 +66,14 @@ def test_several_dependency_files_are_refused(tmp_path, files, candidates):
 
 @pytest.mark.parametrize("files,message", [
     ({}, messages.no_manifest()),
-    ({"pyproject.toml": '[project]\nname = "app"\n'}, messages.no_manifest()),
+    ({"pyproject.toml": '[project]\nname = "app"\n'}, messages.pyproject_without_dependencies()),
+    ({"pyproject.toml": '[tool.ruff]\nline-length = 100\n'}, messages.pyproject_without_dependencies()),
     ({"Pipfile": ""}, messages.pipfile_without_lock()),
-    ({"setup.py": ""}, messages.setup_py_only()),
-    ({"poetry.lock": "", "pyproject.toml": PYPROJECT}, messages.poetry_unsupported()),
-], ids=["nothing", "pyproject.toml without dependencies", "Pipfile", "setup.py", "poetry.lock"])
+    ({"pyproject.toml": '[tool.poetry.dependencies]\ndjango = "^5.2"\n'}, messages.poetry_project_without_lock()),
+    ({"pyproject.toml": '[tool.poetry.dependencies]\ndjango = "^5.2"\n', "setup.py": ""},
+     messages.poetry_project_without_lock()),
+], ids=["nothing", "pyproject.toml without dependencies", "pyproject.toml of tool settings only", "Pipfile",
+        "Poetry dependencies without poetry.lock", "with a setup.py too"])
 def test_an_app_without_a_usable_dependency_file_is_refused(tmp_path, files, message):
     assert raised(lambda: choose(app(tmp_path, files), {})) == message
 
@@ -70,10 +82,11 @@ def test_an_app_without_a_usable_dependency_file_is_refused(tmp_path, files, mes
     ("requirements/prod.txt", Manifest("requirements", Path("requirements/prod.txt"))),
     ("requirements/prod.in", Manifest("requirements.in", Path("requirements/prod.in"))),
     ("pyproject.toml", Manifest("pyproject", Path("pyproject.toml"))),
+    ("poetry.lock", Manifest("poetry.lock", Path("poetry.lock"))),
 ])
 def test_requirements_file_names_the_file_whatever_else_is_there(tmp_path, chosen, manifest):
     files = {"requirements.txt": "django\n", "uv.lock": "", "pyproject.toml": PYPROJECT,
-             "requirements/prod.txt": "django\n", "requirements/prod.in": "django\n"}
+             "requirements/prod.txt": "django\n", "requirements/prod.in": "django\n", "poetry.lock": ""}
     assert choose(app(tmp_path, files), {"REQUIREMENTS_FILE": chosen}) == manifest
 
 
@@ -81,7 +94,6 @@ def test_requirements_file_names_the_file_whatever_else_is_there(tmp_path, chose
     ("requirements/missing.txt", messages.requirements_file_missing("requirements/missing.txt")),
     ("requirements", messages.requirements_file_missing("requirements")),  # a folder
     ("../requirements.txt", messages.path_outside_the_app("REQUIREMENTS_FILE", "../requirements.txt")),
-    ("poetry.lock", messages.poetry_unsupported()),
 ])
 def test_a_requirements_file_that_cannot_be_used_is_refused(tmp_path, chosen, message):
     files = {"requirements/prod.txt": "django\n", "poetry.lock": ""}
