@@ -41,7 +41,9 @@ def editable_installs(site_packages, build_dir):
     prefix = str(build_dir).rstrip("/") + "/"
     for pth in site_packages.glob("*.pth"):
         lines = pth.read_text(errors="replace").splitlines()
-        fixed = [os.path.relpath(line, site_packages) if line.startswith(prefix) else line for line in lines]
+        # uv and Poetry write the app's own folder itself for `-e .`, setuptools a folder in it.
+        fixed = [os.path.relpath(line, site_packages) if line.startswith(prefix) or line == prefix[:-1] else line
+                 for line in lines]
         if fixed != lines:
             files.replace(pth, ("\n".join(fixed) + "\n").encode())
     literal = re.compile("'(" + re.escape(prefix) + "[^']*)'")
