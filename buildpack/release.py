@@ -97,7 +97,9 @@ def _serve(server, installed, project):
         return WebServer(server, f"hypercorn --bind 0.0.0.0:$PORT --workers {workers} --access-logfile - {path}",
                          reason)
     working_dir = f" --working-dir {shlex.quote(root)}" if nested else ""
-    return WebServer(server, f"granian --interface {interface.lower()} --host 0.0.0.0 --port $PORT "
+    # asginl: ASGI without the lifespan protocol, which Django does not speak (granian warns).
+    granian_interface = "asginl" if interface == "ASGI" else "wsgi"
+    return WebServer(server, f"granian --interface {granian_interface} --host 0.0.0.0 --port $PORT "
                              f"--workers {workers} --access-log{working_dir} {target}", reason)
 
 

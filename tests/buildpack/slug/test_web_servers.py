@@ -2,12 +2,14 @@
 bin/release and started from the slug moved to another folder as a host would, answers HTTP;
 so does a uWSGI ini written for a Docker image, through the VIRTUAL_ENV .profile.d sets."""
 
+import collections
 import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import pytest
 import yaml
 
 from tests import apps
-from tests.conftest import SOURCE_PROFILE_D, build_env, free_port, in_slug, require, run_bin, wait_for_http
+from tests.conftest import SOURCE_PROFILE_D, build_env, errors, free_port, in_slug, require, run_bin, wait_for_http
 
 ASGI_PY = """\
 import os
@@ -65,37 +67,55 @@ def default_web(slug):
     return yaml.safe_load(release.stdout)["default_process_types"]["web"]
 
 
+Served = collections.namedtuple("Served", "response pid")
+
+
 @contextlib.contextmanager
-def serving(slug, command, started=None):
-    """`command` started in the slug as a host starts a process; yields the first response to /.
-    Then stopped as a host stops it (SIGTERM to its process group), once `started(pgid)` says
-    it can be: uWSGI ignores SIGTERM until its master has spawned every worker."""
+def serving(slug, command, workers=None, ready=None):
+    """`command` started in the slug as a host starts a process; yields the first response to /
+    and the pid of the server (it execs, so that of the shell the host started).
+    Then stopped as a host stops it, SIGTERM to its process group, once `ready(pgid, output)`:
+    uWSGI and granian miss a SIGTERM that comes while they start their workers (`workers` of
+    them: WEB_CONCURRENCY)."""
     port = free_port()
-    server = subprocess.Popen(["bash", "-c", SOURCE_PROFILE_D + "exec " + command],
-                              env=build_env(HOME=str(slug), PORT=str(port)),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        yield wait_for_http(f"http://127.0.0.1:{port}/", process=server)
-    finally:
-        deadline = time.monotonic() + 30
-        while started and not started(server.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        os.killpg(server.pid, signal.SIGTERM)
-        output = server.communicate(timeout=30)[0].decode(errors="replace")
-    assert server.returncode in (0, -signal.SIGTERM), output
-
-
-def every_process_handles_sigterm(pgid):
-    """Whether each process of the group has its SIGTERM handler in place (SigCgt, /proc)."""
-    caught = []
-    for status in Path("/proc").glob("[0-9]*/status"):
+    env = build_env(HOME=str(slug), PORT=str(port), **({"WEB_CONCURRENCY": str(workers)} if workers else {}))
+    with tempfile.TemporaryFile() as output:
+        server = subprocess.Popen(["bash", "-c", SOURCE_PROFILE_D + "exec " + command], env=env,
+                                  stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        printed = ""
         try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
-            if os.getpgid(int(status.parent.name)) == pgid:
-                caught.append(int(fields["SigCgt"], 16) >> (signal.SIGTERM - 1) & 1)
-        except (OSError, KeyError, ValueError):  # a process that ended meanwhile
+            yield Served(wait_for_http(f"http://127.0.0.1:{port}/", process=server), server.pid)
+            deadline = time.monotonic() + 30
+            while ready and not ready(server.pid, printed) and time.monotonic() < deadline:
+                time.sleep(0.1)
+                output.seek(0)
+                printed = output.read().decode(errors="replace")
+            assert not ready or ready(server.pid, printed), printed
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+            output.seek(0)
+            printed = output.read().decode(errors="replace")
+    assert server.returncode in (0, -signal.SIGTERM), printed
+
+
+def uwsgi_ready(pgid, output):
+    """Its master and 2 workers have their SIGTERM handlers (the master's comes last)."""
+    return handling_sigterm(pgid) == [True] * 3
+
+
+def handling_sigterm(pgid):
+    """For each process of the group, whether it has a SIGTERM handler (SigCgt in /proc)."""
+    handled = []
+    for status in sorted(Path("/proc").glob("[0-9]*/status")):
+        try:
+            if os.getpgid(int(status.parent.name)) != pgid:
+                continue
+            caught = next(line for line in status.read_text().splitlines() if line.startswith("SigCgt:"))
+        except (OSError, StopIteration):  # a process that ended meanwhile
             continue
-    return bool(caught) and all(caught)
+        handled.append(bool(int(caught.split()[1], 16) >> (signal.SIGTERM - 1) & 1))
+    return handled
 
 
 @pytest.mark.slow  # pip compiles uWSGI from source: about a minute
@@ -106,8 +126,8 @@ def test_uwsgi_app_without_procfile_is_served_by_uwsgi_from_the_moved_slug(build
     web = default_web(slug)
     assert web == ("uwsgi --http-socket 0.0.0.0:$PORT --module mysite.wsgi --master "
                    "--processes ${WEB_CONCURRENCY:-1} --die-on-term --need-app")
-    with serving(slug, web, started=every_process_handles_sigterm) as response:
-        assert response == (200, "Hello from mysite")
+    with serving(slug, web, workers=2, ready=uwsgi_ready) as served:
+        assert served.response == (200, "Hello from mysite")
 
 
 @pytest.mark.slow  # the same, where the first test did not run
@@ -115,11 +135,10 @@ def test_uwsgi_ini_from_a_docker_image_finds_the_slug_through_virtual_env(builde
     app = apps.django_app(tmp_path / "app", requirements="django\nuwsgi\nwhitenoise\n",
                           files={"uwsgi.ini": UWSGI_INI, "Procfile": "web: uwsgi --ini uwsgi.ini\n"})
     slug, _ = built_and_moved(builder, app, tmp_path)
-    with serving(slug, "uwsgi --ini uwsgi.ini", started=every_process_handles_sigterm) as response:
-        assert response == (200, "Hello from mysite")
+    with serving(slug, "uwsgi --ini uwsgi.ini", workers=2, ready=uwsgi_ready) as served:
+        assert served.response == (200, "Hello from mysite")
         # The server runs the moved slug's libpython, not the build folder's or the machine's.
-        pid = in_slug(slug, "pgrep -o -f 'uwsgi --ini'").stdout.split()[0]
-        assert f"{slug}/.heroku/python/lib/libpython3.12.so" in open(f"/proc/{pid}/maps").read()
+        assert f"{slug}/.heroku/python/lib/libpython3.12.so" in Path(f"/proc/{served.pid}/maps").read_text()
 
 
 def test_asgi_app_with_only_uvicorn_is_served_by_uvicorn(builder, tmp_path):
@@ -127,8 +146,8 @@ def test_asgi_app_with_only_uvicorn_is_served_by_uvicorn(builder, tmp_path):
     assert "-----> Default web process: uvicorn (installed; the app is ASGI: mysite.asgi)\n" in result.stdout
     web = default_web(slug)
     assert web == "uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT"
-    with serving(slug, web) as response:
-        assert response == (200, "Hello from mysite")
+    with serving(slug, web) as served:
+        assert served.response == (200, "Hello from mysite")
 
 
 @pytest.mark.parametrize(("worker_package", "worker"), [
@@ -142,8 +161,25 @@ def test_asgi_only_app_with_gunicorn_gets_gunicorn_with_the_uvicorn_worker(build
             "ASGI: mysite.asgi)\n") in result.stdout
     web = default_web(slug)
     assert web == f"gunicorn mysite.asgi --bind 0.0.0.0:$PORT -k {worker}"
-    with serving(slug, web) as response:
-        assert response == (200, "Hello from mysite")
+    with serving(slug, web) as served:
+        assert served.response == (200, "Hello from mysite")
+
+
+@pytest.mark.parametrize(("server", "command"), [
+    ("daphne", "daphne -b 0.0.0.0 -p $PORT mysite.asgi:application"),
+    ("hypercorn", "hypercorn --bind 0.0.0.0:$PORT --workers ${WEB_CONCURRENCY:-1} --access-logfile - "
+                  "mysite.asgi:application"),
+    ("granian", "granian --interface asginl --host 0.0.0.0 --port $PORT --workers ${WEB_CONCURRENCY:-1} "
+                "--access-log mysite.asgi:application"),
+])
+def test_asgi_app_with_only_another_asgi_server_is_served_by_it(builder, tmp_path, server, command):
+    slug, result = built_and_moved(builder, asgi_app(tmp_path / "app", f"django\n{server}\nwhitenoise\n"), tmp_path)
+    assert f"-----> Default web process: {server} (installed; the app is ASGI: mysite.asgi)\n" in result.stdout
+    web = default_web(slug)
+    assert web == command
+    ready = (lambda pgid, output: "Started worker-2" in output) if server == "granian" else None
+    with serving(slug, web, workers=2, ready=ready) as served:
+        assert served.response == (200, "Hello from mysite")
 
 
 def test_virtual_env_is_the_moved_slugs_environment_for_pip_and_uv(builder, tmp_path):
@@ -167,3 +203,20 @@ def test_virtual_env_is_the_moved_slugs_environment_for_pip_and_uv(builder, tmp_
     shown = in_slug(slug, f"cd {outside}; {uv} pip show gunicorn", env={"VIRTUAL_ENV": "/opt/venv"})
     assert shown.returncode == 0, shown.stderr
     assert f"Location: {site_packages}\n" in shown.stdout
+
+
+def test_asgi_only_app_whose_gunicorn_has_no_uvicorn_worker_is_warned_it_serves_no_http(builder, tmp_path):
+    result = builder.compile(asgi_app(tmp_path / "app", "django\ngunicorn\nwhitenoise\n"))
+    assert result.returncode == 0, result.log
+    box = errors(result)
+    title = ("Warning: This Django app has no web process: gunicorn can't serve its ASGI module "
+             "mysite.asgi:application, and the Procfile has no web.")
+    assert box[box.index(title):][:7] == [
+        title,
+        "",
+        "Without one the app serves no HTTP requests. gunicorn and uWSGI serve WSGI; uvicorn and",
+        "daphne ASGI; hypercorn and granian either; gunicorn serves ASGI with uvicorn-worker. Add",
+        "the server for your module to your requirements, or declare the web process in a",
+        "Procfile, for example:",
+        "  web: uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT"]
+    assert yaml.safe_load(run_bin("release", result.build_dir).stdout) == {}

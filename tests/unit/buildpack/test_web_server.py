@@ -46,7 +46,7 @@ NESTED = Project(Path("backend"), Path("backend/manage.py"), "shop.settings", "s
         "granian", "granian --interface wsgi --host 0.0.0.0 --port $PORT --workers ${WEB_CONCURRENCY:-1} "
                    "--access-log mysite.wsgi:application", "installed; the app is WSGI: mysite.wsgi")),
     ({"granian"}, ASGI_ONLY, (
-        "granian", "granian --interface asgi --host 0.0.0.0 --port $PORT --workers ${WEB_CONCURRENCY:-1} "
+        "granian", "granian --interface asginl --host 0.0.0.0 --port $PORT --workers ${WEB_CONCURRENCY:-1} "
                    "--access-log mysite.asgi:application", "installed; the app is ASGI: mysite.asgi")),
     # A server that cannot serve the app's modules gives way to the next one installed.
     ({"gunicorn", "uwsgi", "daphne"}, ASGI_ONLY, ("daphne", "daphne -b 0.0.0.0 -p $PORT mysite.asgi:application",
