@@ -60,13 +60,15 @@ def choose_web_server(installed, project):
 
 
 def _serve(server, installed, project):
+    """The WebServer of `server` for the project, or None when it serves none of its modules."""
     wsgi, asgi, root = project.wsgi_module, project.asgi_module, str(project.root)
     nested = root != "."
     workers = "${WEB_CONCURRENCY:-1}"
     if server == "gunicorn":
         chdir = f" --chdir {shlex.quote(root)}" if nested else ""
         if wsgi:
-            return WebServer(server, f"gunicorn {wsgi}{chdir} --bind 0.0.0.0:$PORT", messages.web_server_reason("WSGI", wsgi))
+            return WebServer(server, f"gunicorn {wsgi}{chdir} --bind 0.0.0.0:$PORT",
+                             messages.web_server_reason("WSGI", wsgi))
         worker = next(((package, worker) for package, worker in UVICORN_WORKERS if package in installed), None)
         if asgi and worker:
             return WebServer(server, f"gunicorn {asgi}{chdir} --bind 0.0.0.0:$PORT -k {worker[1]}",
@@ -79,7 +81,8 @@ def _serve(server, installed, project):
         # --die-on-term: SIGTERM (what hosts stop with) ends uWSGI 2.0 instead of reloading it;
         # --need-app: an app that fails to import is a failed start, not a server of 404s.
         return WebServer(server, f"uwsgi --http-socket 0.0.0.0:$PORT --module {wsgi}{chdir} --master "
-                                 f"--processes {workers} --die-on-term --need-app", messages.web_server_reason("WSGI", wsgi))
+                                 f"--processes {workers} --die-on-term --need-app",
+                         messages.web_server_reason("WSGI", wsgi))
     # The other servers take module:attribute; their ASGI or WSGI module, as above.
     interface, module = ("ASGI", asgi) if server in ("uvicorn", "daphne") or not wsgi else ("WSGI", wsgi)
     if not module:
