@@ -16,7 +16,7 @@ def run(ctx, project, manifest):
             # Every process would fail on `import django`: a build that succeeded would hide it.
             raise BuildError(messages.django_not_installed(str(project.manage_py), str(manifest.path)))
         return
-    no_default_web = project is not None and release.web_command(ctx.build_dir, project) is None
+    no_default_web = project is not None and release.default_web(ctx.build_dir, project) is None
     if no_default_web and not _procfile_has_web(ctx.build_dir):
         warning(_no_web_process(ctx.build_dir, project))
     collectstatic.run(ctx, project)
@@ -29,9 +29,13 @@ def _runs_django(manage_py):
 
 def _no_web_process(build_dir, project):
     """The warning for a Django app that gets no default web process, saying why."""
-    if not slug.has_package(build_dir, "gunicorn"):
+    servers = release.installed_servers(release.installed_packages(build_dir))
+    if not servers:
         return messages.no_web_process_without_gunicorn(project.wsgi_module or EXAMPLE_WSGI_MODULE)
-    return messages.no_web_process_without_wsgi_module(EXAMPLE_WSGI_MODULE)
+    if project.wsgi_module is None and project.asgi_module is None:
+        return messages.no_web_process_without_wsgi_module(EXAMPLE_WSGI_MODULE)
+    asgi = project.asgi_module and release.attribute_target(project.asgi_module)
+    return messages.no_web_process_for_modules(servers, project.wsgi_module, asgi)
 
 
 def _procfile_has_web(build_dir):

@@ -1,9 +1,11 @@
-"""Find a Django project's manage.py, settings module and WSGI entry point, without running it.
+"""Find a Django project's manage.py, settings module and WSGI and ASGI entry points, without
+running it.
 
 manage.py: the `DJANGO_MANAGE_PY` config var, else the root one, else the single shallowest
 one within three levels. Settings module: the `DJANGO_SETTINGS_MODULE` config var, else the
 default manage.py sets, else the one wsgi.py sets. WSGI module: the `WSGI_APPLICATION`
-setting, else `<project>/wsgi.py`.
+setting, else `<project>/wsgi.py`; ASGI module the same way, from `ASGI_APPLICATION` and
+`<project>/asgi.py`.
 """
 
 import os
@@ -21,10 +23,13 @@ SKIPPED_DIRS = {".git", ".hg", ".heroku", ".venv", "venv", "env", "node_modules"
 
 _SETTINGS_DEFAULT = re.compile(
     r"""os\.environ(?:\.setdefault\(\s*|\[\s*)['"]DJANGO_SETTINGS_MODULE['"]\s*(?:,|\]\s*=)\s*['"]([\w.]+)['"]""")
-_WSGI_SETTING = re.compile(r"""^WSGI_APPLICATION\s*=\s*['"]([\w.]+)['"]""", re.MULTILINE)
+_APPLICATION_SETTING = r"""^{name}\s*=\s*['"]([\w.]+)['"]"""
+_WSGI_SETTING = re.compile(_APPLICATION_SETTING.format(name="WSGI_APPLICATION"), re.MULTILINE)
+_ASGI_SETTING = re.compile(_APPLICATION_SETTING.format(name="ASGI_APPLICATION"), re.MULTILINE)
 
-# root: the folder of manage.py, relative to the app ("." at the root).
-Project = namedtuple("Project", "root manage_py settings_module wsgi_module")
+# root: the folder of manage.py, relative to the app ("." at the root). wsgi_module and
+# asgi_module as servers take them (`pkg.wsgi`, or `pkg.wsgi:attr`), or None.
+Project = namedtuple("Project", "root manage_py settings_module wsgi_module asgi_module")
 
 
 def discover(app_dir, config):
@@ -46,8 +51,9 @@ def discover(app_dir, config):
             if value and value != from_manage:
                 warnings.append(messages.settings_disagree(
                     str(manage_py), from_manage, str(path.relative_to(app_dir)), value))
-    wsgi = _wsgi_module(app_dir / root, settings)
-    return Project(root, manage_py, settings, wsgi), warnings
+    wsgi = _entry_module(app_dir / root, settings, _WSGI_SETTING, "wsgi")
+    asgi = _entry_module(app_dir / root, settings, _ASGI_SETTING, "asgi")
+    return Project(root, manage_py, settings, wsgi, asgi), warnings
 
 
 def find_manage_py(app_dir, config):
@@ -89,20 +95,21 @@ def _settings_default(path):
     return match.group(1) if match else None
 
 
-def _wsgi_module(root, settings):
-    """The WSGI module as gunicorn takes it (`pkg.wsgi`, or `pkg.wsgi:attr`), or None."""
+def _entry_module(root, settings, setting, name):
+    """The WSGI (name "wsgi") or ASGI ("asgi") module as gunicorn takes it (`pkg.wsgi`, or
+    `pkg.wsgi:attr`): from the setting, else `<project>/<name>.py`; or None."""
     if settings:
         for path in settings_files(root, settings):
-            assigned = _WSGI_SETTING.findall(path.read_text(errors="replace"))
+            assigned = setting.findall(path.read_text(errors="replace"))
             if assigned:  # the last assignment is the one that counts
                 module, _, attribute = assigned[-1].rpartition(".")
                 return module if attribute == "application" else f"{module}:{attribute}"
         project = settings.split(".")[0]
-        if (root / project / "wsgi.py").is_file():
-            return f"{project}.wsgi"
-    candidates = sorted(root.glob("*/wsgi.py"))
+        if (root / project / f"{name}.py").is_file():
+            return f"{project}.{name}"
+    candidates = sorted(root.glob(f"*/{name}.py"))
     if len(candidates) == 1:
-        return f"{candidates[0].parent.name}.wsgi"
+        return f"{candidates[0].parent.name}.{name}"
     return None
 
 

@@ -950,3 +950,36 @@ def poetry_project_without_lock():
         "The build installs a Poetry project exactly as locked. Generate the lock and commit it:\n"
         "  $ poetry lock\n  $ git add poetry.lock",
     )
+
+
+# --- The default web process ----------------------------------------------------------
+
+def default_web_process(server, reason):
+    """The step line naming the server of the default web process and why."""
+    return f"Default web process: {server} ({reason})"
+
+
+def web_server_reason(interface, module, worker=None, only=False):
+    """Why a server serves the app: installed (with gunicorn's uvicorn worker from `worker`),
+    and the app's module it serves, of `interface` (WSGI, ASGI), the server's only one if `only`."""
+    installed = f"installed, with {worker}'s worker" if worker else "installed"
+    why = f"it serves {interface} only" if only else f"the app is {interface}"
+    return f"{installed}; {why}: {excerpt(module)}"
+
+
+def no_web_process_for_modules(servers, wsgi_module, asgi_target):
+    """For a Django app whose installed servers serve neither of its modules; asgi_target as
+    uvicorn takes it (`pkg.asgi:application`)."""
+    found = " and ".join(f"{kind} module {excerpt(module)}" for kind, module in
+                         (("WSGI", wsgi_module), ("ASGI", asgi_target)) if module)
+    example = (f"gunicorn {excerpt(wsgi_module)} --bind 0.0.0.0:$PORT" if wsgi_module
+               else f"uvicorn {excerpt(asgi_target)} --host 0.0.0.0 --port $PORT")
+    return Message(
+        f"This Django app has no web process: {', '.join(servers)} can't serve its {found}, "
+        "and the Procfile has no web.",
+        "Without one the app serves no HTTP requests. gunicorn and uWSGI serve WSGI; uvicorn and\n"
+        "daphne ASGI; hypercorn and granian either; gunicorn serves ASGI with uvicorn-worker. Add\n"
+        "the server for your module to your requirements, or declare the web process in a\n"
+        "Procfile, for example:\n"
+        f"  web: {example}",
+    )

@@ -16,6 +16,10 @@ export PATH="$HOME/{slug.PYTHON_HOME}/bin:$PATH"
 export LD_LIBRARY_PATH="$HOME/{slug.PYTHON_HOME}/lib${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"
 export PYTHONUNBUFFERED="${{PYTHONUNBUFFERED:-1}}"
 export LANG="${{LANG:-C.UTF-8}}"
+# The active environment, for what looks for it (uWSGI's `virtualenv = $(VIRTUAL_ENV)`, Poetry,
+# uv pip list): always the slug's, since a value from elsewhere (a Docker image's /opt/venv,
+# a config var) names a folder this slug's processes do not run from.
+export VIRTUAL_ENV="$HOME/{slug.PYTHON_HOME}"
 """
 
 GUNICORN_SH = """\
