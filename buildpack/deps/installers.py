@@ -5,6 +5,10 @@ changed and remove what is no longer required, so a changed requirement never me
 starting over, and the result is the same as a build from scratch. Neither checks the
 --hash of a package it finds installed, so a sync is told which to install again
 (`reinstall`: package names, or True for all of them).
+
+Python 3.12 and older also get setuptools (SETUPTOOLS_VERSION), as on Heroku's classic
+buildpack: until 3.12 ensurepip brought it, and packages still import its `pkg_resources`
+(gunicorn before 22 does at start). A version the requirements ask for wins.
 """
 
 import json
@@ -13,10 +17,22 @@ import tempfile
 from pathlib import Path
 
 from buildpack.deps.requirements import normalise
-from buildpack.log import output
+from buildpack.log import messages, output
 
 # Never removed by a sync: the installer's own tooling.
 INSTALLER_PACKAGES = {"pip", "setuptools", "wheel"}
+
+SETUPTOOLS_VERSION = "70.3.0"  # Heroku's classic buildpack's
+SETUPTOOLS_UNTIL = (3, 12)  # the newest Python that gets it
+
+
+def setuptools_for(python_version):
+    """The setuptools version an environment of this Python (major, minor, ...) gets, or None."""
+    return SETUPTOOLS_VERSION if tuple(python_version[:2]) <= SETUPTOOLS_UNTIL else None
+
+
+def _has_package(python, name):
+    return any(Path(python).parent.parent.glob(f"lib/python3.*/site-packages/{name}-*.dist-info"))
 
 PIP_TO_UV = {"PIP_INDEX_URL": "UV_DEFAULT_INDEX", "PIP_EXTRA_INDEX_URL": "UV_INDEX",
              "PIP_TRUSTED_HOST": "UV_INSECURE_HOST"}
@@ -38,11 +54,32 @@ class Uv:
                 env[uv_name] = env[pip_name]
         return env
 
-    def sync(self, python, requirements, env, cwd, previous_install, reinstall=()):
+    def sync(self, python, requirements, env, cwd, previous_install, reinstall=(), setuptools=None):
+        """`setuptools`: the version the environment gets before the requirements, which keep it
+        where they accept it (gunicorn 20 asks for any setuptools, and the newest has no
+        pkg_resources) or change it; --exact removes it where they do not need it, so it is
+        installed again after them."""
         again = ["--reinstall"] if reinstall is True else [f"--reinstall-package={name}" for name in reinstall]
-        return output.run([self.binary, "pip", "install", "--exact", "--compile-bytecode",
-                           "--python", str(python), "-r", str(requirements)] + again,
-                          env=self.env(env), cwd=cwd)
+        status, out = self._setuptools(python, setuptools, env, cwd, announce=True)
+        if status:
+            return status, out
+        status, out = output.run([self.binary, "pip", "install", "--exact", "--compile-bytecode",
+                                  "--python", str(python), "-r", str(requirements)] + again,
+                                 env=self.env(env), cwd=cwd)
+        if status:
+            return status, out
+        return self._setuptools(python, setuptools, env, cwd, announce=False)
+
+    def _setuptools(self, python, version, env, cwd, announce):
+        if not version or _has_package(python, "setuptools"):
+            return 0, ""
+        if announce:
+            output.detail(messages.installing_setuptools(version))
+        status, out = output.run([self.binary, "pip", "install", "--compile-bytecode", "--python", str(python),
+                                  f"setuptools=={version}"], env=self.env(env), cwd=cwd, show=False)
+        if status:
+            output.detail(out)
+        return status, out
 
     def run(self, args, env, cwd):
         """Run another uv command (export, tool run ...) with the build's settings."""
@@ -59,13 +96,18 @@ class Pip:
         return dict(base, PIP_CACHE_DIR=self.cache, PIP_NO_INPUT="1", PIP_ROOT_USER_ACTION="ignore",
                     PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_PROGRESS_BAR="off")
 
-    def sync(self, python, requirements, env, cwd, previous_install, reinstall=()):
+    def sync(self, python, requirements, env, cwd, previous_install, reinstall=(), setuptools=None):
+        """`setuptools`: the version a new environment gets before the requirements (which may
+        ask for another), as on Heroku's classic buildpack; pip never removes it."""
         env = self.env(env)
         # Quietly: ensurepip drops PIP_* settings and warns about running as root; pip warns
         # about each package to reinstall that is not installed.
         quiet = []
         if not (Path(python).parent.parent / "bin" / "pip").exists():
             quiet.append([str(python), "-m", "ensurepip", "--default-pip"])
+            if setuptools:  # replacing the older one ensurepip brings before 3.12
+                output.detail(messages.installing_setuptools(setuptools))
+                quiet.append([str(python), "-m", "pip", "install", f"setuptools=={setuptools}"])
         everything = reinstall is True or "pip" in reinstall  # pip cannot uninstall itself first
         if reinstall and not everything:
             quiet.append([str(python), "-m", "pip", "uninstall", "--yes"] + list(reinstall))

@@ -848,3 +848,17 @@ def slugignore_too_large(size, limit, last_line):
         "file to leave out: replace the lines that name single files with patterns that match them\n"
         "all, so that the file is smaller than the limit.",
     )
+
+
+# --- setuptools and the web boot check ------------------------------------------------
+
+def installing_setuptools(version):
+    return (f"Installing setuptools {version}, as Heroku's classic buildpack does for Python 3.12 and older "
+            "(packages such as gunicorn before 22 import its pkg_resources)")
+
+
+def setuptools_cache_reason(old, new):
+    if old is None:
+        return f"The cached environment has no setuptools {new}, which Python 3.12 and older now get"
+    return f"The setuptools version has changed from {old} to {new}"
+
