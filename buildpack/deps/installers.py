@@ -31,8 +31,21 @@ def setuptools_for(python_version):
     return SETUPTOOLS_VERSION if tuple(python_version[:2]) <= SETUPTOOLS_UNTIL else None
 
 
-def _has_package(python, name):
-    return any(Path(python).parent.parent.glob(f"lib/python3.*/site-packages/{name}-*.dist-info"))
+def _lacks_setuptools(python, version):
+    """Whether an environment that gets setuptools `version` (None: none) has none yet."""
+    return bool(version) and not any(
+        Path(python).parent.parent.glob("lib/python3.*/site-packages/setuptools-*.dist-info"))
+
+
+def _install_setuptools(command, version, env, cwd):
+    """Install setuptools with the installer's `command`. Failing (a private index that lacks
+    it) is a warning: the environment goes without it, as a newer Python's does, and the web
+    boot check tells whether the app needs it."""
+    status, out = output.run(command, env=env, cwd=cwd, show=False)
+    if status:
+        output.detail(out)
+        output.warning(messages.setuptools_not_installed(version))
+
 
 PIP_TO_UV = {"PIP_INDEX_URL": "UV_DEFAULT_INDEX", "PIP_EXTRA_INDEX_URL": "UV_INDEX",
              "PIP_TRUSTED_HOST": "UV_INSECURE_HOST"}
@@ -60,25 +73,17 @@ class Uv:
         pkg_resources) or change it; --exact removes it where they do not need it, so it is
         installed again after them."""
         again = ["--reinstall"] if reinstall is True else [f"--reinstall-package={name}" for name in reinstall]
-        status, out = self._setuptools(python, setuptools, env, cwd, announce=True)
-        if status:
-            return status, out
+        install_setuptools = [self.binary, "pip", "install", "--compile-bytecode", "--python", str(python),
+                              f"setuptools=={setuptools}"]
+        if _lacks_setuptools(python, setuptools):
+            output.detail(messages.installing_setuptools(setuptools))
+            _install_setuptools(install_setuptools, setuptools, self.env(env), cwd)
+        had_setuptools = setuptools and not _lacks_setuptools(python, setuptools)
         status, out = output.run([self.binary, "pip", "install", "--exact", "--compile-bytecode",
                                   "--python", str(python), "-r", str(requirements)] + again,
                                  env=self.env(env), cwd=cwd)
-        if status:
-            return status, out
-        return self._setuptools(python, setuptools, env, cwd, announce=False)
-
-    def _setuptools(self, python, version, env, cwd, announce):
-        if not version or _has_package(python, "setuptools"):
-            return 0, ""
-        if announce:
-            output.detail(messages.installing_setuptools(version))
-        status, out = output.run([self.binary, "pip", "install", "--compile-bytecode", "--python", str(python),
-                                  f"setuptools=={version}"], env=self.env(env), cwd=cwd, show=False)
-        if status:
-            output.detail(out)
+        if status == 0 and had_setuptools and _lacks_setuptools(python, setuptools):
+            _install_setuptools(install_setuptools, setuptools, self.env(env), cwd)
         return status, out
 
     def run(self, args, env, cwd):
@@ -103,11 +108,9 @@ class Pip:
         # Quietly: ensurepip drops PIP_* settings and warns about running as root; pip warns
         # about each package to reinstall that is not installed.
         quiet = []
-        if not (Path(python).parent.parent / "bin" / "pip").exists():
+        new = not (Path(python).parent.parent / "bin" / "pip").exists()
+        if new:
             quiet.append([str(python), "-m", "ensurepip", "--default-pip"])
-            if setuptools:  # replacing the older one ensurepip brings before 3.12
-                output.detail(messages.installing_setuptools(setuptools))
-                quiet.append([str(python), "-m", "pip", "install", f"setuptools=={setuptools}"])
         everything = reinstall is True or "pip" in reinstall  # pip cannot uninstall itself first
         if reinstall and not everything:
             quiet.append([str(python), "-m", "pip", "uninstall", "--yes"] + list(reinstall))
@@ -116,6 +119,10 @@ class Pip:
             if status:
                 output.detail(out)
                 return status, out
+        if new and setuptools:  # in place of the older one ensurepip brings before Python 3.12
+            output.detail(messages.installing_setuptools(setuptools))
+            _install_setuptools([str(python), "-m", "pip", "install", f"setuptools=={setuptools}"], setuptools,
+                                env, cwd)
         status, out = output.run(
             [str(python), "-m", "pip", "install", "--exists-action=w",
              f"--src={Path(python).parent.parent / 'src'}", "-r", str(requirements)]

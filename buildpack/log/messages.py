@@ -862,3 +862,12 @@ def setuptools_cache_reason(old, new):
         return f"The cached environment has no setuptools {new}, which Python 3.12 and older now get"
     return f"The setuptools version has changed from {old} to {new}"
 
+
+def setuptools_not_installed(version):
+    return Message(
+        f"setuptools {version} could not be installed: the environment goes without it.",
+        "Packages that import pkg_resources (gunicorn before 22) fail without it: the web boot\n"
+        "check below tells whether the app needs it. If the package index the build uses lacks\n"
+        "setuptools, add it there, or upgrade those packages.",
+    )
+

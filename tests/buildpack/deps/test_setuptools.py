@@ -9,7 +9,7 @@ import subprocess
 import yaml
 
 from tests import apps
-from tests.conftest import SOURCE_PROFILE_D, build_env, free_port, run_bin, wait_for_http
+from tests.conftest import SOURCE_PROFILE_D, build_env, errors, free_port, run_bin, wait_for_http
 from tests.pythons import require_python
 
 LOG_LINE = ("       Installing setuptools 70.3.0, as Heroku's classic buildpack does for Python 3.12 and older "
@@ -90,3 +90,15 @@ def test_a_setuptools_the_requirements_pin_wins(builder, tmp_path):
     # Installed first, as on Heroku's classic buildpack, then changed to the pinned one.
     assert LOG_LINE in result.stdout.splitlines()
     assert setuptools_installed(result.build_dir) == ["setuptools-69.5.1.dist-info"]
+
+
+def test_an_index_without_setuptools_is_a_warning_and_the_build_goes_on(builder, tmp_path):
+    require_python("3.12")
+    app = apps.plain_app(tmp_path, {"requirements.txt": ""})
+    unreachable = f"http://127.0.0.1:{free_port()}/simple/"
+    result = builder.compile(app, config={"PYTHON_INSTALLER": "pip", "PIP_INDEX_URL": unreachable,
+                                          "PIP_RETRIES": "0"})
+    assert result.returncode == 0, result.log
+    assert errors(result)[:2] == ["Warning: setuptools 70.3.0 could not be installed: the environment goes without it.",
+                                  ""]
+    assert setuptools_installed(result.build_dir) == []
