@@ -11,7 +11,7 @@ from pathlib import Path
 
 from buildpack import config_vars, files, hooks, release, slug
 from buildpack.deps import manifests, packages
-from buildpack.django import build, discovery
+from buildpack.django import boot, build, discovery
 from buildpack.layers import environment, tools
 from buildpack.log import messages, output
 from buildpack.log.output import BuildError, note, step, warning
@@ -120,6 +120,7 @@ def _steps(ctx):
     # The slug as it will run; the Python environment's links are the build's own (a
     # distribution's Python is linked to, not copied).
     files.refuse_links_outside(ctx.build_dir, skipped=[slug.PYTHON_HOME])
+    boot.check(ctx, project, manifest)  # the slug as it will run, its web process's app loaded
 
 
 def _refuse_committed_environments(build_dir):

@@ -6,6 +6,10 @@ changed and remove what is no longer required, so a changed requirement never me
 starting over, and the result is the same as a build from scratch. Neither checks the
 --hash of a package it finds installed, so a sync is told which to install again
 (`reinstall`: package names, or True for all of them).
+
+Python 3.12 and older also get setuptools (SETUPTOOLS_VERSION), as on Heroku's classic
+buildpack: until 3.12 ensurepip brought it, and packages still import its `pkg_resources`
+(gunicorn before 22 does at start). A version the requirements ask for wins.
 """
 
 import json
@@ -14,10 +18,35 @@ import tempfile
 from pathlib import Path
 
 from buildpack.deps.requirements import normalise
-from buildpack.log import output
+from buildpack.log import messages, output
 
 # Never removed by a sync: the installer's own tooling.
 INSTALLER_PACKAGES = {"pip", "setuptools", "wheel"}
+
+SETUPTOOLS_VERSION = "70.3.0"  # Heroku's classic buildpack's
+SETUPTOOLS_UNTIL = (3, 12)  # the newest Python that gets it
+
+
+def setuptools_for(python_version):
+    """The setuptools version an environment of this Python (major, minor, ...) gets, or None."""
+    return SETUPTOOLS_VERSION if tuple(python_version[:2]) <= SETUPTOOLS_UNTIL else None
+
+
+def _lacks_setuptools(python, version):
+    """Whether an environment that gets setuptools `version` (None: none) has none yet."""
+    return bool(version) and not any(
+        Path(python).parent.parent.glob("lib/python3.*/site-packages/setuptools-*.dist-info"))
+
+
+def _install_setuptools(command, version, env, cwd):
+    """Install setuptools with the installer's `command`. Failing (a private index that lacks
+    it) is a warning: the environment goes without it, as a newer Python's does, and the web
+    boot check tells whether the app needs it."""
+    status, out = output.run(command, env=env, cwd=cwd, show=False)
+    if status:
+        output.detail(out)
+        output.warning(messages.setuptools_not_installed(version))
+
 
 PIP_TO_UV = {"PIP_INDEX_URL": "UV_DEFAULT_INDEX", "PIP_EXTRA_INDEX_URL": "UV_INDEX",
              "PIP_TRUSTED_HOST": "UV_INSECURE_HOST"}
@@ -39,11 +68,24 @@ class Uv:
                 env[uv_name] = env[pip_name]
         return env
 
-    def sync(self, python, requirements, env, cwd, previous_install, reinstall=()):
+    def sync(self, python, requirements, env, cwd, previous_install, reinstall=(), setuptools=None):
+        """`setuptools`: the version the environment gets before the requirements, which keep it
+        where they accept it (gunicorn 20 asks for any setuptools, and the newest has no
+        pkg_resources) or change it; --exact removes it where they do not need it, so it is
+        installed again after them."""
         again = ["--reinstall"] if reinstall is True else [f"--reinstall-package={name}" for name in reinstall]
-        return output.run([self.binary, "pip", "install", "--exact", "--compile-bytecode",
-                           "--python", str(python), "-r", str(requirements)] + again,
-                          env=self.env(env), cwd=cwd)
+        install_setuptools = [self.binary, "pip", "install", "--compile-bytecode", "--python", str(python),
+                              f"setuptools=={setuptools}"]
+        if _lacks_setuptools(python, setuptools):
+            output.detail(messages.installing_setuptools(setuptools))
+            _install_setuptools(install_setuptools, setuptools, self.env(env), cwd)
+        had_setuptools = setuptools and not _lacks_setuptools(python, setuptools)
+        status, out = output.run([self.binary, "pip", "install", "--exact", "--compile-bytecode",
+                                  "--python", str(python), "-r", str(requirements)] + again,
+                                 env=self.env(env), cwd=cwd)
+        if status == 0 and had_setuptools and _lacks_setuptools(python, setuptools):
+            _install_setuptools(install_setuptools, setuptools, self.env(env), cwd)
+        return status, out
 
     def uninstall(self, python, names, env, cwd):
         return output.run([self.binary, "pip", "uninstall", "--python", str(python)] + list(names),
@@ -64,12 +106,15 @@ class Pip:
         return dict(base, PIP_CACHE_DIR=self.cache, PIP_NO_INPUT="1", PIP_ROOT_USER_ACTION="ignore",
                     PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_PROGRESS_BAR="off")
 
-    def sync(self, python, requirements, env, cwd, previous_install, reinstall=()):
+    def sync(self, python, requirements, env, cwd, previous_install, reinstall=(), setuptools=None):
+        """`setuptools`: the version a new environment gets before the requirements (which may
+        ask for another), as on Heroku's classic buildpack; pip never removes it."""
         env = self.env(env)
         # Quietly: ensurepip drops PIP_* settings and warns about running as root; pip warns
         # about each package to reinstall that is not installed.
         quiet = []
-        if not (Path(python).parent.parent / "bin" / "pip").exists():
+        new = not (Path(python).parent.parent / "bin" / "pip").exists()
+        if new:
             quiet.append([str(python), "-m", "ensurepip", "--default-pip"])
         everything = reinstall is True or "pip" in reinstall  # pip cannot uninstall itself first
         if reinstall and not everything:
@@ -79,6 +124,10 @@ class Pip:
             if status:
                 output.detail(out)
                 return status, out
+        if new and setuptools:  # in place of the older one ensurepip brings before Python 3.12
+            output.detail(messages.installing_setuptools(setuptools))
+            _install_setuptools([str(python), "-m", "pip", "install", f"setuptools=={setuptools}"], setuptools,
+                                env, cwd)
         status, out = output.run(
             [str(python), "-m", "pip", "install", "--exists-action=w",
              f"--src={Path(python).parent.parent / 'src'}", "-r", str(requirements)]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from buildpack import toml
 from buildpack.deps import failures, groups, poetry, requirements
-from buildpack.deps.installers import Pip, Poetry, Uv
+from buildpack.deps.installers import Pip, Poetry, Uv, setuptools_for
 from buildpack.layers import locks, tools
 from buildpack.log import messages, output
 from buildpack.log.output import BuildError, detail, hide, note, step, warning
@@ -65,7 +65,8 @@ def install(ctx, installer, manifest, previous):
     # A path or URL has no name to reinstall it by.
     reinstall = unverified if all(map(requirements.is_name, unverified)) else True
     status, log = installer.sync(ctx.python, lock, ctx.config_env(), ctx.build_dir,
-                                 previous_install=previous is not None, reinstall=reinstall)
+                                 previous_install=previous is not None, reinstall=reinstall,
+                                 setuptools=setuptools_for(ctx.interpreter.version))
     if status:
         raise BuildError(failures.explain(log, installer.name, ctx.build_dir))
     relocate.scripts(ctx.python.parent, ctx.python.name)

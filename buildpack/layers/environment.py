@@ -2,12 +2,14 @@
 packages), kept in CACHE_DIR/python with what it was made for (its key) and what the install
 step recorded (the dependencies' fingerprint, the --hash pins it verified). A key that differs
 from the build's discards it, with the reasons; the record lets the install step skip the
-installer."""
+installer. The key of a Python that gets setuptools names its version, so a cache made
+without it (or with another one) is discarded and the new environment gets it."""
 
 import contextlib
 import threading
 
 from buildpack import slug
+from buildpack.deps.installers import setuptools_for
 from buildpack.layers import cache
 from buildpack.log import messages
 from buildpack.log.output import detail, step
@@ -16,20 +18,28 @@ NAME = "python"
 FORMAT = 1  # bump to discard every cached environment (when the slug layout changes)
 
 
-def key(stack, python_version, system_python, installer):
-    """What a cached environment is made for: any change means starting over."""
+def key(stack, python_version, system_python, installer, setuptools=None):
+    """What a cached environment is made for: any change means starting over. `setuptools`:
+    the version the environment gets (None: it gets none)."""
     python = python_version + (" (the system's)" if system_python else "")
-    return {"format": FORMAT, "stack": stack, "python": python, "installer": installer}
+    made_for = {"format": FORMAT, "stack": stack, "python": python, "installer": installer}
+    return {**made_for, "setuptools": setuptools} if setuptools else made_for
 
 
 def reasons(cached, wanted):
     """Why the cached environment (its metadata) does not fit the build's key, in words."""
-    return [messages.cache_reason(name, cached.get(name), value)
-            for name, value in wanted.items() if cached.get(name) != value]
+    return [_reason(name, cached.get(name), value) for name, value in wanted.items() if cached.get(name) != value]
+
+
+def _reason(name, old, new):
+    if name == "setuptools":
+        return messages.setuptools_cache_reason(old, new)
+    return messages.cache_reason(name, old, new)
 
 
 def build_key(ctx, installer):
-    return key(ctx.stack, ctx.python_version, ctx.interpreter.system, installer.name)
+    return key(ctx.stack, ctx.python_version, ctx.interpreter.system, installer.name,
+               setuptools_for(ctx.interpreter.version))
 
 
 def restore(ctx, installer):

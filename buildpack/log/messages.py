@@ -983,3 +983,67 @@ def no_web_process_for_modules(servers, wsgi_module, asgi_target):
         "Procfile, for example:\n"
         f"  web: {example}",
     )
+
+
+# --- setuptools and the web boot check ------------------------------------------------
+
+def installing_setuptools(version):
+    return (f"Installing setuptools {version}, as Heroku's classic buildpack does for Python 3.12 and older "
+            "(packages such as gunicorn before 22 import its pkg_resources)")
+
+
+def setuptools_cache_reason(old, new):
+    if old is None:
+        return f"The cached environment has no setuptools {new}, which Python 3.12 and older now get"
+    return f"The setuptools version has changed from {old} to {new}"
+
+
+def setuptools_not_installed(version):
+    return Message(
+        f"setuptools {version} could not be installed: the environment goes without it.",
+        "Packages that import pkg_resources (gunicorn before 22) fail without it: the web boot\n"
+        "check below tells whether the app needs it. If the package index the build uses lacks\n"
+        "setuptools, add it there, or upgrade those packages.",
+    )
+
+
+def web_boot_failed(web_command, app, error, fix):
+    error = excerpt(error)
+    return Message(
+        f"The web process can't start: loading {excerpt(app or 'its application')} fails with "
+        f"{error}{'' if error.endswith('.') else '.'}",
+        f"{fix}\n"
+        "The build loaded it as the web process will, with the config vars and the build-only\n"
+        "stand-ins collectstatic gets (the output is above); deployed, the slug would crash at start:\n"
+        f"  web: {excerpt(web_command)}\n"
+        "To build without this check, set the WEB_BOOT_CHECK config var to 0.",
+    )
+
+
+def boot_fix_pkg_resources(manifest):
+    return ("pkg_resources is part of setuptools, which this environment doesn't have (Python 3.13\n"
+            "and newer get none), and gunicorn before 22 imports it. Upgrade gunicorn to 22 or later,\n"
+            f"or add setuptools to {manifest}.")
+
+
+def boot_fix_missing_module(module, manifest):
+    module = excerpt(module)
+    return (f"If {module} comes from a package, add {module.split('.')[0]} to {manifest} (by the name\n"
+            "it is published under, which may differ: PyYAML for yaml); if it is part of the app,\n"
+            "check its name and that it is committed.")
+
+
+def boot_fix_app_module(module):
+    return (f"The web command loads {excerpt(module)}, which can't be imported from the folder the web\n"
+            "process starts in (the slug's root). Check the module's name, and for a project in a\n"
+            "subfolder, let the server start there (gunicorn --chdir <folder>).")
+
+
+def boot_fix_command_not_found(program, manifest):
+    return (f"{excerpt(program)} is not installed in the slug. Add the package that provides it to\n"
+            f"{manifest}, or fix the web command.")
+
+
+def boot_fix_other():
+    return ("Fix the error the traceback above ends with: the web process runs the same code when it\n"
+            "starts.")
