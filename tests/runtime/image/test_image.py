@@ -67,6 +67,23 @@ def test_skopeo_reads_the_image_and_its_config(image):
     assert re.search(r"-----> Image guestbook:test ready in [\d.]+ s: sha256:[0-9a-f]{64}", output)
 
 
+def test_the_archive_reads_as_an_oci_archive_and_as_a_docker_archive(image):
+    """podman load takes it (the podman tests load it); docker load reads its manifest.json, as
+    skopeo's docker-archive transport does (no Docker engine runs here)."""
+    require(shutil.which("skopeo"), "skopeo is not installed (scripts/test installs Debian's skopeo)")
+    layout, archive, _ = image
+    _, manifest, config = blobs_of(layout)
+    for transport in ("oci-archive", "docker-archive"):
+        inspected = subprocess.run(["skopeo", "inspect", "--config", f"{transport}:{archive}"],
+                                   capture_output=True, text=True)
+        assert inspected.returncode == 0, inspected.stderr
+        assert json.loads(inspected.stdout)["rootfs"]["diff_ids"] == config["rootfs"]["diff_ids"]
+    with tarfile.open(archive) as tar:
+        [docker] = json.load(tar.extractfile("manifest.json"))
+    assert docker["RepoTags"] == [TAG]
+    assert docker["Layers"] == [f"blobs/sha256/{layer['digest'][7:]}" for layer in manifest["layers"]]
+
+
 def test_every_blob_is_named_by_its_digest_and_each_diff_id_is_its_uncompressed_tar(image):
     layout, _, _ = image
     _, manifest, config = blobs_of(layout)
