@@ -165,7 +165,7 @@ def check(ctx, project, manifest):
     if checked is None:
         detail(f"Skipped: the web command names no application the build can load: {messages.excerpt(web)}")
         return
-    env = collectstatic._environment(ctx)
+    env = collectstatic.stand_in_environment(ctx)
     env.update(HOME=str(ctx.build_dir), PORT=env.get("PORT") or "5000")
     detail(f"Loading {checked.app or 'the application'} as `web: {messages.excerpt(web)}` would")
     status, out = output.run(checked.argv, env=env, cwd=ctx.build_dir, show=False,

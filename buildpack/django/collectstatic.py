@@ -42,7 +42,7 @@ def run(ctx, project):
     step("Running python manage.py collectstatic --noinput")
     if not_reused:
         detail(f"Not reusing the static files of the last build: {not_reused}.")
-    env = _environment(ctx, announce=True)
+    env = stand_in_environment(ctx, announce=True)
     # One Django start-up: the inspector reports the settings as collectstatic saw them.
     collected = _manage_py(ctx, project, COMMAND, env, show=True)
     if collected.report.get("staticfiles") is False:  # "Unknown command: 'collectstatic'"
@@ -62,7 +62,7 @@ def run(ctx, project):
 
 def _facts_without_collectstatic(ctx, project):
     """The settings facts when collectstatic is off: from Django, else from the settings' text."""
-    probe = _manage_py(ctx, project, PROBE, _environment(ctx), show=False)
+    probe = _manage_py(ctx, project, PROBE, stand_in_environment(ctx), show=False)
     if probe.status == 0 or probe.report.get("staticfiles") is False:
         return probe.report
     last_line = (probe.output.strip().splitlines() or [f"exit status {probe.status}"])[-1]
@@ -75,7 +75,7 @@ def _manage_py(ctx, project, args, env, show):
                                          ctx.scratch_dir, show=show, time_limit=ctx.step_timeout)
 
 
-def _environment(ctx, announce=False):
+def stand_in_environment(ctx, announce=False):
     """The config vars, plus stand-ins for what settings commonly need and a build lacks."""
     env = ctx.config_env()
     supplied = []
