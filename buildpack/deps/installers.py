@@ -74,8 +74,7 @@ class Uv:
         pkg_resources) or change it; --exact removes it where they do not need it, so it is
         installed again after them."""
         again = ["--reinstall"] if reinstall is True else [f"--reinstall-package={name}" for name in reinstall]
-        install_setuptools = [self.binary, "pip", "install", "--compile-bytecode", "--python", str(python),
-                              f"setuptools=={setuptools}"]
+        install_setuptools = self.setuptools_command(python, setuptools)
         if _lacks_setuptools(python, setuptools):
             output.detail(messages.installing_setuptools(setuptools))
             _install_setuptools(install_setuptools, setuptools, self.env(env), cwd)
@@ -86,6 +85,10 @@ class Uv:
         if status == 0 and had_setuptools and _lacks_setuptools(python, setuptools):
             _install_setuptools(install_setuptools, setuptools, self.env(env), cwd)
         return status, out
+
+    def setuptools_command(self, python, version):
+        return [self.binary, "pip", "install", "--compile-bytecode", "--python", str(python),
+                f"setuptools=={version}"]
 
     def uninstall(self, python, names, env, cwd):
         return output.run([self.binary, "pip", "uninstall", "--python", str(python)] + list(names),
@@ -101,6 +104,9 @@ class Pip:
 
     def __init__(self, cache_dir):
         self.cache = str(Path(cache_dir) / "downloads" / "pip")
+
+    def setuptools_command(self, python, version):
+        return [str(python), "-m", "pip", "install", f"setuptools=={version}"]
 
     def env(self, base):
         return dict(base, PIP_CACHE_DIR=self.cache, PIP_NO_INPUT="1", PIP_ROOT_USER_ACTION="ignore",
@@ -126,8 +132,7 @@ class Pip:
                 return status, out
         if new and setuptools:  # in place of the older one ensurepip brings before Python 3.12
             output.detail(messages.installing_setuptools(setuptools))
-            _install_setuptools([str(python), "-m", "pip", "install", f"setuptools=={setuptools}"], setuptools,
-                                env, cwd)
+            _install_setuptools(self.setuptools_command(python, setuptools), setuptools, env, cwd)
         status, out = output.run(
             [str(python), "-m", "pip", "install", "--exists-action=w",
              f"--src={Path(python).parent.parent / 'src'}", "-r", str(requirements)]
@@ -181,13 +186,21 @@ class Poetry:
         self.base = base
         self.cache = str(Path(cache_dir) / "downloads" / "poetry")
 
-    def sync(self, python, lock, env, cwd, previous_install, reinstall=()):
+    def sync(self, python, lock, env, cwd, previous_install, reinstall=(), setuptools=None):
+        """`setuptools`: the version the environment gets (Python 3.12 and older), installed by
+        the base installer after Poetry's sync when the lock did not bring one."""
         if reinstall:
             status, out = self.base.uninstall(python, reinstall, env, cwd)
             if status:
                 output.detail(out)
                 return status, out
-        env = dict(env, VIRTUAL_ENV=str(Path(python).parent.parent), POETRY_VIRTUALENVS_CREATE="false",
-                   POETRY_CACHE_DIR=self.cache, POETRY_NO_INTERACTION="1")
-        return output.run([self.poetry_python, "-m", "poetry", "sync", "--only", ",".join(self.groups),
-                           "--compile", "--no-ansi", "--no-interaction"], env=env, cwd=Path(cwd, lock).parent)
+        poetry_env = dict(env, VIRTUAL_ENV=str(Path(python).parent.parent), POETRY_VIRTUALENVS_CREATE="false",
+                          POETRY_CACHE_DIR=self.cache, POETRY_NO_INTERACTION="1")
+        status, out = output.run([self.poetry_python, "-m", "poetry", "sync", "--only", ",".join(self.groups),
+                                  "--compile", "--no-ansi", "--no-interaction"], env=poetry_env,
+                                 cwd=Path(cwd, lock).parent)
+        if status == 0 and _lacks_setuptools(python, setuptools):
+            output.detail(messages.installing_setuptools(setuptools))
+            _install_setuptools(self.base.setuptools_command(python, setuptools), setuptools,
+                                self.base.env(env), cwd)
+        return status, out

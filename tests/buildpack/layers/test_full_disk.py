@@ -106,7 +106,7 @@ def test_an_internal_error_prints_at_most_a_few_hundred_characters_of_the_except
     """shutil.copytree's error lists every file it failed on: half a megabyte for a Python."""
     from buildpack import main
 
-    def fail(step, args):
+    def fail(*step_and_arguments):
         raise shutil.Error([(f"/src/{n}", f"/dst/{n}", "[Errno 5] Input/output error") for n in range(10000)])
 
     monkeypatch.setattr(main, "_run", fail)
