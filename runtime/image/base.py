@@ -31,14 +31,11 @@ from buildpack import files
 from buildpack.slug import stack as slug_stack
 from runtime import messages
 from runtime.errors import UserError
+from runtime.image import layout
+from runtime.image.layers import HashingWriter, compress
 
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
-LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
-INDEXES = (OCI_INDEX, "application/vnd.docker.distribution.manifest.list.v2+json")
-MANIFESTS = (OCI_MANIFEST, "application/vnd.docker.distribution.manifest.v2+json")
-REF_NAME = "org.opencontainers.image.ref.name"
+INDEXES = (layout.INDEX, "application/vnd.docker.distribution.manifest.list.v2+json")
+MANIFESTS = (layout.MANIFEST, "application/vnd.docker.distribution.manifest.v2+json")
 
 # What a made base holds besides Debian's essential packages: the run-time libraries of a
 # Django slug (its Python, psycopg, cryptography, cffi, sqlite3), certificates, time zones
@@ -56,7 +53,7 @@ KEPT_PATHS = ("/usr/share/doc/*/copyright",)  # the licences travel with the bin
 APP_USER = ("app:x:1000:1000:app:/app:/bin/sh", "app:x:1000:")
 ENV_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # In the cache key of a made base: change it when `make` puts something else in a base.
-MAKE_FORMAT = 2
+MAKE_FORMAT = 3
 # The OCI names of this machine's CPU (os.uname().machine), where they differ from it.
 ARCHITECTURES = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "i686": "386", "i386": "386"}
 # Debian's names of them, where they differ from the OCI's.
@@ -125,8 +122,8 @@ def read(source, cache_root=None):
         raise UserError(messages.base_not_found(source))
     if not path.is_file() or not tarfile.is_tarfile(path):
         raise UserError(messages.base_not_a_folder_or_tar(source))
-    layout = _archive_as_layout(path, cache_root, str(source))
-    return _read_layout(layout, tag, str(source), cache_root)
+    converted = _archive_as_layout(path, cache_root, str(source))
+    return _read_layout(converted, tag, str(source), cache_root)
 
 
 def _split_tag(source):
@@ -181,9 +178,9 @@ def _choose_manifest(folder, index, tag, source):
     descriptors = index.get("manifests")
     if not _descriptors(descriptors):
         raise UserError(messages.base_not_an_image(source, "its index.json lists no manifests"))
-    tags = sorted({t for d in descriptors if (t := (d.get("annotations") or {}).get(REF_NAME))})
+    tags = sorted({t for d in descriptors if (t := (d.get("annotations") or {}).get(layout.REF_NAME))})
     if tag is not None:
-        descriptors = [d for d in descriptors if (d.get("annotations") or {}).get(REF_NAME) == tag]
+        descriptors = [d for d in descriptors if (d.get("annotations") or {}).get(layout.REF_NAME) == tag]
         if not descriptors:
             raise UserError(messages.base_tag_not_found(source, tag, tags))
     while True:
@@ -246,9 +243,10 @@ def _json_file(path, what, source):
 
 
 def _layer_tar(layer, source):
-    """The layer's tar, read as a stream (gzip or plain)."""
+    """The layer's tar (gzip or plain), read in order. Not in stream mode (`r|`), whose gzip
+    reader stops at the end of the first gzip member: runtime image's own layers have several."""
     try:
-        return tarfile.open(layer.path, "r|*")
+        return tarfile.open(layer.path, "r:*")
     except (OSError, tarfile.TarError) as exc:
         raise UserError(messages.base_unreadable(source, f"layer {layer.digest}", exc)) from None
 
@@ -387,8 +385,7 @@ def _convert_docker_archive(tar, names, dest, source):
         raise UserError(messages.base_unreadable(source, "manifest.json", exc)) from None
     if not isinstance(manifests, list) or not manifests or not all(isinstance(i, dict) for i in manifests):
         raise UserError(messages.base_not_an_image(source, "its manifest.json lists no images"))
-    blobs = dest / "blobs" / "sha256"
-    blobs.mkdir(parents=True)
+    written = layout.create(dest)
     descriptors = []
     for image in manifests:
         config_name = _normal(image.get("Config", ""))
@@ -401,74 +398,42 @@ def _convert_docker_archive(tar, names, dest, source):
             if member is None or not member.isfile():
                 raise UserError(messages.base_blob_missing(source, layer_name))
             with tar.extractfile(member) as stream:
-                layer = _store_layer(stream, blobs)
-            del layer["diff_id"]  # the config has it
+                layer, _ = _store_layer(stream, written)  # the config has the diff_id
             layers.append(layer)
-        manifest = {"schemaVersion": 2, "mediaType": OCI_MANIFEST,
-                    "config": _store_blob(config_bytes, OCI_CONFIG, blobs), "layers": layers}
-        descriptor = _store_blob(json.dumps(manifest).encode(), OCI_MANIFEST, blobs)
+        manifest = {"schemaVersion": 2, "mediaType": layout.MANIFEST,
+                    "config": written.put_bytes(config_bytes, layout.CONFIG), "layers": layers}
+        descriptor = written.put_json(manifest, layout.MANIFEST)
         for repo_tag in image.get("RepoTags") or [None]:
             tagged = dict(descriptor)
             if repo_tag:
-                tagged["annotations"] = {REF_NAME: repo_tag.rpartition(":")[2] if ":" in repo_tag else repo_tag}
+                tagged["annotations"] = {layout.REF_NAME: repo_tag.rpartition(":")[2] if ":" in repo_tag
+                                         else repo_tag}
             descriptors.append(tagged)
-    _write_index(dest, descriptors)
+    written.write_index(descriptors)
 
 
-def _store_blob(data, media_type, blobs):
-    digest = hashlib.sha256(data).hexdigest()
-    (blobs / digest).write_bytes(data)
-    return {"mediaType": media_type, "digest": f"sha256:{digest}", "size": len(data)}
-
-
-def _store_layer(stream, blobs):
-    """Gzip the layer tar `stream` (gzip's mtime 0 and no file name, so the same tar gives the
-    same blob) into `blobs`; its descriptor. A layer gzipped already is stored as it is."""
+def _store_layer(stream, written):
+    """(descriptor, diff_id) of the layer tar `stream` stored in the layout `written`: gzipped
+    as runtime image's own layers are, or as it is when it is gzipped already."""
     head = stream.read(2)
-    raw = hashlib.sha256()
-    compressed = hashlib.sha256()
-    with tempfile.NamedTemporaryFile(dir=blobs, delete=False) as out:
-        if head == b"\x1f\x8b":
-            out.write(head)
-            compressed.update(head)
-            shutil.copyfileobj(stream, _Hashing(out, compressed), _CHUNK)
-            out.flush()
-            with gzip.open(out.name) as plain:
-                for chunk in iter(lambda: plain.read(_CHUNK), b""):
-                    raw.update(chunk)
-        else:
-            with gzip.GzipFile(filename="", mode="wb", fileobj=_Hashing(out, compressed), mtime=0,
-                               compresslevel=6) as packed:
-                raw.update(head)
-                packed.write(head)
-                for chunk in iter(lambda: stream.read(_CHUNK), b""):
-                    raw.update(chunk)
-                    packed.write(chunk)
-    digest = compressed.hexdigest()
-    os.chmod(out.name, 0o644)  # a temporary file's mode is 0600; blobs are read by anyone
-    os.replace(out.name, blobs / digest)
-    return {"mediaType": LAYER_GZIP, "digest": f"sha256:{digest}", "size": (blobs / digest).stat().st_size,
-            "diff_id": f"sha256:{raw.hexdigest()}"}
+    if head != b"\x1f\x8b":
+        def produce(tar):
+            tar.write(head)
+            shutil.copyfileobj(stream, tar, _CHUNK)
 
-
-class _Hashing:
-    """A file to write to that also feeds what it writes to a hash."""
-
-    def __init__(self, out, digest):
-        self.out, self.digest = out, digest
-
-    def write(self, data):
-        self.digest.update(data)
-        return self.out.write(data)
-
-    def flush(self):
-        self.out.flush()
-
-
-def _write_index(dest, descriptors):
-    (dest / "oci-layout").write_text(json.dumps({"imageLayoutVersion": "1.0.0"}))
-    (dest / "index.json").write_text(json.dumps({"schemaVersion": 2, "mediaType": OCI_INDEX,
-                                                 "manifests": descriptors}))
+        blob, temporary = compress(produce, written.blobs)
+        written.put(temporary, blob.digest)
+        return layout.descriptor(layout.LAYER, blob.digest, blob.size), blob.diff_id
+    handle, temporary = tempfile.mkstemp(prefix=layout.PARTIAL, dir=written.blobs)
+    with os.fdopen(handle, "wb") as out:
+        compressed = HashingWriter(out)
+        compressed.write(head)
+        shutil.copyfileobj(stream, compressed, _CHUNK)
+    plain = HashingWriter(None)
+    with gzip.open(temporary) as unpacked:
+        shutil.copyfileobj(unpacked, plain, _CHUNK)
+    written.put(temporary, compressed.digest())
+    return layout.descriptor(layout.LAYER, compressed.digest(), compressed.size), plain.digest()
 
 
 # --- making one ----------------------------------------------------------------------------
@@ -509,21 +474,17 @@ def make(cache_root, stack, extra_packages=()):
         partial.mkdir()
         rootfs = partial / "rootfs.tar"
         _mmdebstrap(suite, architecture, packages, rootfs)
-        blobs = partial / "blobs" / "sha256"
-        blobs.mkdir(parents=True)
+        written = layout.create(partial)
         with open(rootfs, "rb") as stream:
-            layer = _store_layer(stream, blobs)
+            layer, diff_id = _store_layer(stream, written)
         rootfs.unlink()
-        diff_id = layer.pop("diff_id")
         # A history entry per layer: buildah (podman build) refuses a FROM image without.
         config = {"architecture": architecture, "os": "linux", "config": {"Env": [ENV_PATH]},
                   "rootfs": {"type": "layers", "diff_ids": [diff_id]},
                   "history": [{"created_by": f"mmdebstrap {suite}: {' '.join(packages)}"}]}
-        manifest = {"schemaVersion": 2, "mediaType": OCI_MANIFEST, "layers": [layer],
-                    "config": _store_blob(json.dumps(config, sort_keys=True).encode(), OCI_CONFIG, blobs)}
-        descriptor = _store_blob(json.dumps(manifest, sort_keys=True).encode(), OCI_MANIFEST, blobs)
-        descriptor["annotations"] = {REF_NAME: stack.name}
-        _write_index(partial, [descriptor])
+        manifest = {"schemaVersion": 2, "mediaType": layout.MANIFEST, "layers": [layer],
+                    "config": written.put_json(config, layout.CONFIG)}
+        written.tag(written.put_json(manifest, layout.MANIFEST), stack.name)
     return folder
 
 

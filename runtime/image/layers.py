@@ -152,7 +152,7 @@ def mtime():
 
 def diff_id(entries, when):
     """The digest of the layer's tar, without compressing it: an unchanged layer is known by it."""
-    sink = _Hashing(None)
+    sink = HashingWriter(None)
     _write_tar(entries, sink, when)
     return sink.digest()
 
@@ -160,13 +160,19 @@ def diff_id(entries, when):
 def write(entries, when, folder):
     """Write the layer as a gzip blob in `folder` (a temporary file there); returns (Blob, the
     temporary file), for the caller to move to the blob's name."""
+    return compress(lambda tar: _write_tar(entries, tar, when), folder)
+
+
+def compress(produce, folder):
+    """Gzip the tar that `produce(stream)` writes into a temporary file in `folder`; returns
+    (Blob, the temporary file)."""
     handle, temporary = tempfile.mkstemp(prefix=".partial-", dir=folder)
     try:
         with os.fdopen(handle, "wb") as file:
-            compressed = _Hashing(file)
+            compressed = HashingWriter(file)
             with _GzipMembers(compressed) as gz:
-                tar = _Hashing(gz)
-                _write_tar(entries, tar, when)
+                tar = HashingWriter(gz)
+                produce(tar)
     except BaseException:  # a full disk, an interrupt: no part of a blob stays
         os.unlink(temporary)
         raise
@@ -250,7 +256,7 @@ class _BytesReader:
         return chunk
 
 
-class _Hashing:
+class HashingWriter:
     """A write-only stream that hashes what passes and counts it, on its way to `target`."""
 
     def __init__(self, target):

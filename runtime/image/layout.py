@@ -69,12 +69,14 @@ class Layout:
             shutil.copyfile(path, temporary)
         self.put(temporary, digest)
 
-    def put_json(self, value, media_type):
-        data = canonical_json(value)
+    def put_bytes(self, data, media_type):
         digest = f"sha256:{hashlib.sha256(data).hexdigest()}"
         if not self.has(digest):
             files.replace(self.blob(digest), data, mode=0o644)
         return descriptor(media_type, digest, len(data))
+
+    def put_json(self, value, media_type):
+        return self.put_bytes(canonical_json(value), media_type)
 
     def json(self, digest):
         return json.loads(self.blob(digest).read_bytes())
@@ -106,10 +108,12 @@ class Layout:
 
     def tag(self, manifest, name):
         """Make `name` point at `manifest`, keeping the folder's other tags."""
-        index = self.index()
-        others = [entry for entry in index["manifests"]
+        others = [entry for entry in self.index()["manifests"]
                   if entry.get("annotations", {}).get(REF_NAME) != name]
-        index["manifests"] = [*others, {**manifest, "annotations": {REF_NAME: name}}]
+        self.write_index([*others, {**manifest, "annotations": {REF_NAME: name}}])
+
+    def write_index(self, manifests):
+        index = {"schemaVersion": 2, "mediaType": INDEX, "manifests": manifests}
         files.replace(self.root / "index.json", canonical_json(index), mode=0o644)
 
     def prune(self):
@@ -133,11 +137,8 @@ def opened(root):
         raise UserError(messages.image_out_is_a_file(root))
     if root.is_dir() and any(root.iterdir()) and not (root / LAYOUT_FILE).is_file():
         raise UserError(messages.image_out_not_a_layout(root))
-    layout = Layout(root)
     try:
-        layout.blobs.mkdir(parents=True, exist_ok=True)
-        if not (root / LAYOUT_FILE).is_file():
-            files.replace(root / LAYOUT_FILE, canonical_json(LAYOUT_VERSION), mode=0o644)
+        layout = create(root)
         lock = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
         raise UserError(messages.unwritable_folder("--out", root, root, exc)) from None
@@ -146,3 +147,13 @@ def opened(root):
         yield layout
     finally:
         os.close(lock)
+
+
+def create(root):
+    """The layout at `root`, its folders and oci-layout made where missing (no checks, no lock:
+    for a folder of one's own, such as a base being made)."""
+    layout = Layout(root)
+    layout.blobs.mkdir(parents=True, exist_ok=True)
+    if not (layout.root / LAYOUT_FILE).is_file():
+        files.replace(layout.root / LAYOUT_FILE, canonical_json(LAYOUT_VERSION), mode=0o644)
+    return layout

@@ -18,7 +18,7 @@ import pytest
 from buildpack.slug import stack
 from runtime import messages
 from runtime.errors import UserError
-from runtime.image import base
+from runtime.image import base, layout
 from tests.conftest import require
 
 PODMAN = ["podman", "--runtime", "runc"]
@@ -45,7 +45,7 @@ def test_a_made_base_is_one_gzip_layer_whose_digests_are_its_blobs_and_its_tars(
     read = base.read(made)
     [layer] = read.layers
     blob = layer.path.read_bytes()
-    assert (layer.media_type, layer.digest, layer.size) == (base.LAYER_GZIP, sha256(blob), len(blob))
+    assert (layer.media_type, layer.digest, layer.size) == (layout.LAYER, sha256(blob), len(blob))
     assert layer.diff_id == sha256(gzip.decompress(blob))
     assert (read.architecture, read.os) == (base.machine_architecture(), "linux")
     assert (read.os_release["ID"], read.os_release["VERSION_ID"]) == (stack.current().id, stack.current().version_id)
@@ -132,7 +132,7 @@ def test_an_oci_archive_and_a_docker_archive_read_as_the_layout_does(made, cache
         assert (read.architecture, read.os_release, read.files) == (expected.architecture, expected.os_release,
                                                                     expected.files)
         [layer] = read.layers
-        assert layer.media_type == base.LAYER_GZIP and layer.digest == sha256(layer.path.read_bytes())
+        assert layer.media_type == layout.LAYER and layer.digest == sha256(layer.path.read_bytes())
         assert layer.path.is_relative_to(cache_root / "archives")
         assert base.read(archive, cache_root).layers == read.layers  # the second read: from the cache
 
@@ -165,10 +165,10 @@ def write_layout(folder, layers, tags=(None,), architecture="amd64"):
     descriptors = [blob(folder, layer_tar(entries), "application/vnd.oci.image.layer.v1.tar") for entries in layers]
     config = {"architecture": architecture, "os": "linux", "config": {"User": "1000"},
               "rootfs": {"type": "layers", "diff_ids": [d["digest"] for d in descriptors]}}
-    manifest = {"schemaVersion": 2, "mediaType": base.OCI_MANIFEST, "layers": descriptors,
-                "config": blob(folder, json.dumps(config).encode(), base.OCI_CONFIG)}
-    described = blob(folder, json.dumps(manifest).encode(), base.OCI_MANIFEST)
-    index = [dict(described, annotations={base.REF_NAME: tag}) if tag else described for tag in tags]
+    manifest = {"schemaVersion": 2, "mediaType": layout.MANIFEST, "layers": descriptors,
+                "config": blob(folder, json.dumps(config).encode(), layout.CONFIG)}
+    described = blob(folder, json.dumps(manifest).encode(), layout.MANIFEST)
+    index = [dict(described, annotations={layout.REF_NAME: tag}) if tag else described for tag in tags]
     (folder / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": index}))
     return folder
 
@@ -209,11 +209,11 @@ def test_a_nested_index_gives_this_machines_architecture(tmp_path):
     platforms = []
     for folder, architecture in ((tmp_path / "other", "s390x"), (tmp_path, base.machine_architecture())):
         descriptor = json.loads((folder / "index.json").read_text())["manifests"][0]
-        blob(tmp_path, (folder / "blobs/sha256" / descriptor["digest"][7:]).read_bytes(), base.OCI_MANIFEST)
+        blob(tmp_path, (folder / "blobs/sha256" / descriptor["digest"][7:]).read_bytes(), layout.MANIFEST)
         for path in (folder / "blobs/sha256").iterdir():
             blob(tmp_path, path.read_bytes(), "")
         platforms.append(dict(descriptor, platform={"architecture": architecture, "os": "linux"}))
-    nested = blob(tmp_path, json.dumps({"schemaVersion": 2, "manifests": platforms}).encode(), base.OCI_INDEX)
+    nested = blob(tmp_path, json.dumps({"schemaVersion": 2, "manifests": platforms}).encode(), layout.INDEX)
     (tmp_path / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [nested]}))
     read = base.read(tmp_path)
     assert read.has("/usr/bin/python3.11") and not read.has("/usr/other")
@@ -254,7 +254,7 @@ def test_a_missing_blob_is_named(tmp_path):
 
 
 def test_an_index_pointing_at_something_else_is_not_an_image(tmp_path):
-    config = blob(tmp_path, b"{}", base.OCI_CONFIG)
+    config = blob(tmp_path, b"{}", layout.CONFIG)
     (tmp_path / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [config]}))
     assert refused(tmp_path) == (f"--base {tmp_path}: its index points to a "
-                                 f"'{base.OCI_CONFIG}', so it is not an image: give {FORMS}")
+                                 f"'{layout.CONFIG}', so it is not an image: give {FORMS}")
