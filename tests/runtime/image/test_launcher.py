@@ -214,10 +214,10 @@ def test_values_keep_newlines_and_equals_signs_and_the_containers_variables_stay
 
 
 def test_an_unknown_word_is_refused_with_the_types(fake):
-    result = fake.run("wrk")
+    result = fake.run("wrkr")  # a typo of worker, and no program (wrk itself is one where the benchmarks ran)
 
     assert result.returncode == 2
-    assert result.stderr == ('launcher: "wrk" is neither a process type nor a program on PATH; the '
+    assert result.stderr == ('launcher: "wrkr" is neither a process type nor a program on PATH; the '
                              "image's process types are: web, worker, release. Give one of them, "
                              "or a command to run (for example: bash)\n")
     assert result.stdout == ""
