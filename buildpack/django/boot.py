@@ -18,6 +18,7 @@ from pathlib import Path
 
 from buildpack import release
 from buildpack.django import collectstatic
+from buildpack.layers import boot_check
 from buildpack.log import messages, output
 from buildpack.log.output import BuildError, detail, step
 from buildpack.slug import procfile, profile_d
@@ -165,14 +166,21 @@ def check(ctx, project, manifest):
     if checked is None:
         detail(f"Skipped: the web command names no application the build can load: {messages.excerpt(web)}")
         return
+    last = boot_check.last_passed(ctx)
+    now = boot_check.facts(ctx, checked.command, last)
+    if boot_check.unchanged(last, now):
+        detail("It booted in the last build, and nothing it loads has changed since.")
+        return
     env = collectstatic.stand_in_environment(ctx)
     env.update(HOME=str(ctx.build_dir), PORT=env.get("PORT") or "5000")
     detail(f"Loading {checked.app or 'the application'} as `web: {messages.excerpt(web)}` would")
     status, out = output.run(checked.argv, env=env, cwd=ctx.build_dir, show=False,
                              time_limit=ctx.step_timeout, name="The web process's boot check")
     if status:
+        boot_check.discard(ctx)
         detail(out)
         raise BuildError(explain(out, checked.app, web, _dependency_file(manifest)))
+    boot_check.save(ctx, now)
 
 
 def _dependency_file(manifest):

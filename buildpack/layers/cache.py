@@ -14,6 +14,7 @@ starts over, in the room that frees.
 
 import contextlib
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -143,3 +144,28 @@ def _copy_tree(source, dest, place):
                     pending.append((entry.path, target))
                 else:  # a file, or a symbolic link placed as itself
                     place(entry.path, target)
+
+
+def file_digests(root, names, known):
+    """{"stamps", "digests"} of the files `names` (relative to `root`): each one's sha256, with
+    its size and modification time. A file whose size and time are as `known` (an earlier
+    result, or None) recorded keeps the recorded digest unread: as rsync judges files. On a
+    rebuild that is every installed package's file (the cache restores them with their
+    times), and reading them all was most of the cost."""
+    known_stamps, known_digests = (known["stamps"], known["digests"]) if known else ({}, {})
+    stamps, digests = {}, {}
+    for name in names:
+        path = os.path.join(root, name)
+        try:
+            status = os.stat(path)
+            stamps[name] = f"{status.st_size} bytes, modified {status.st_mtime_ns}"
+            digests[name] = (known_digests[name] if known_stamps.get(name) == stamps[name]
+                             else hashlib.sha256(Path(path).read_bytes()).hexdigest())
+        except OSError:
+            digests[name] = "absent"
+    return {"stamps": stamps, "digests": digests}
+
+
+def config_digest(config):
+    """A digest of the config vars, for a layer whose output depends on them."""
+    return hashlib.sha256(json.dumps(sorted(config.items())).encode()).hexdigest()

@@ -16,8 +16,6 @@ Hard links make saving and restoring cheap; the price is that a later step editi
 file in place (rather than replacing it) would edit the cached copy too.
 """
 
-import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -50,7 +48,7 @@ def reasons(ctx, cached):
     [] when it can be linked back."""
     if cached["python"] != ctx.python_version:
         return [f"the Python version ({cached['python']} -> {ctx.python_version})"]
-    if cached["config"] != _config_digest(ctx):
+    if cached["config"] != cache.config_digest(ctx.config):
         return ["the config vars"]
     before = cached["digests"]
     now = _inputs(ctx, cached["files"], cached["folders"], cached)["digests"]
@@ -80,7 +78,7 @@ def save(ctx, report):
     relative = [str(folder.relative_to(build_dir)) for folder in folders]
     unit = cache.Unit(ctx.cache_dir, NAME)
     metadata = {"format": FORMAT, "output": str(output.relative_to(build_dir)), "files": files,
-                "folders": relative, "python": ctx.python_version, "config": _config_digest(ctx),
+                "folders": relative, "python": ctx.python_version, "config": cache.config_digest(ctx.config),
                 **_inputs(ctx, files, relative, _metadata(unit)),
                 "facts": {name: value for name, value in report.items() if name != "read"}}
     with cache.unless_full(ctx.cache_dir):
@@ -113,26 +111,9 @@ def _recorded_files(ctx, read, output, folders):
 
 
 def _inputs(ctx, files, folders, known):
-    """Each input file's digest, with its size and modification time. A file whose size and
-    time are as `known` (the last record, or None) recorded keeps the recorded digest: on a
-    rebuild that is every installed package's file, and reading them all was most of the
-    check's cost."""
-    known_stamps, known_digests = (known["stamps"], known["digests"]) if known else ({}, {})
-    stamps, digests = {}, {}
-    for name in _input_files(ctx.build_dir, files, folders):
-        path = ctx.build_dir / name
-        try:
-            status = path.stat()
-            stamps[name] = f"{status.st_size} bytes, modified {status.st_mtime_ns}"
-            digests[name] = (known_digests[name] if known_stamps.get(name) == stamps[name]
-                             else hashlib.sha256(path.read_bytes()).hexdigest())
-        except OSError:
-            digests[name] = "absent"
-    return {"stamps": stamps, "digests": digests}
-
-
-def _config_digest(ctx):
-    return hashlib.sha256(json.dumps(sorted(ctx.config.items())).encode()).hexdigest()
+    """Each input file's digest, with its size and modification time; `known` is the last
+    record (or None): on a rebuild every installed package's file keeps its digest unread."""
+    return cache.file_digests(ctx.build_dir, _input_files(ctx.build_dir, files, folders), known)
 
 
 def _input_files(build_dir, files, folders):

@@ -92,3 +92,30 @@ def test_gunicorn_20_without_setuptools_fails_saying_to_upgrade_it(builder, tmp_
         "and newer get none), and gunicorn before 22 imports it. Upgrade gunicorn to 22 or later,",
         "or add setuptools to requirements.txt.",
     ]
+
+
+REUSED = ("-----> Checking that the web process boots\n"
+          "       It booted in the last build, and nothing it loads has changed since.\n")
+
+
+def test_a_rebuild_of_the_same_app_trusts_the_last_check_and_any_change_runs_it_again(builder, tmp_path):
+    app = apps.django_app(tmp_path / "app")
+    first = builder.compile(app, cache="reuse")
+    assert first.returncode == 0, first.log
+    assert f"       Loading mysite.wsgi as `{WEB}` would\n" in first.stdout
+
+    again = builder.compile(app, cache="reuse")
+    assert again.returncode == 0, again.log
+    assert REUSED in again.stdout
+    assert "Loading mysite.wsgi" not in again.stdout
+
+    other_config = builder.compile(app, cache="reuse", config={"FEATURE": "on"})
+    assert other_config.returncode == 0, other_config.log
+    assert f"       Loading mysite.wsgi as `{WEB}` would\n" in other_config.stdout
+
+    (app / "mysite/wsgi.py").write_text(BROKEN_WSGI["mysite/wsgi.py"])
+    broken = builder.compile(app, cache="reuse", config={"FEATURE": "on"})
+    assert broken.returncode == 1, broken.log
+    assert "ModuleNotFoundError: No module named 'missing_module'" in errors(broken)[0]
+    after_failure = builder.compile(app, cache="reuse", config={"FEATURE": "on"})
+    assert after_failure.returncode == 1, after_failure.log

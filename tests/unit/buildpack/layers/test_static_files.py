@@ -4,12 +4,12 @@ files of the last build:"."""
 import hashlib
 from types import SimpleNamespace
 
-from buildpack.layers import static_files
+from buildpack.layers import cache, static_files
 
 
 def _cached(ctx, files):
     digests = {name: hashlib.sha256((ctx.build_dir / name).read_bytes()).hexdigest() for name in files}
-    return {"python": "3.12.4", "config": static_files._config_digest(ctx), "files": sorted(files),
+    return {"python": "3.12.4", "config": cache.config_digest(ctx.config), "files": sorted(files),
             "folders": [], "stamps": {}, "digests": digests}
 
 
