@@ -40,6 +40,11 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 READ_SIZE = 1 << 16
 MAX_LINE = 1 << 16  # a longer line is printed in pieces, so memory stays bounded
 KILL_WAIT = 5  # seconds to wait for SIGKILLed processes before giving up on them
+# A trickle of output (a web process's access log: a line per request) is read in blocks: after
+# a read this small, the next waits this long, so one read and one write carry many lines
+# rather than a wakeup of both threads per line. A flood is read at once, as it comes.
+TRICKLE_BYTES = 1 << 12
+TRICKLE_WAIT = 0.01
 
 
 def port_is_bound(port):
@@ -308,12 +313,15 @@ class Manager:
         if not self.printer.has_room():  # the terminal is behind: let the processes wait
             self.printer.wait_for_room(min(timeout, 0.1))  # short: signals are handled between
             return
+        read = 0
         for key, _ in self.selector.select(timeout):
             if key.data is None:
                 with contextlib.suppress(BlockingIOError):
                     key.fileobj.recv(4096)
             else:
-                self._read(key.data)
+                read += self._read(key.data)
+        if 0 < read < TRICKLE_BYTES and self.kill_at is None:
+            time.sleep(TRICKLE_WAIT)
 
     def _read_pending(self, child):
         """Print what is in the pipe of a process that exited: all it wrote is there by now. Only
