@@ -1,17 +1,22 @@
-"""Web serving: the default `web` command run the way users run it, against plain gunicorn.
+"""Web serving: the default `web` command of each server run the way users run it, against
+the server's own plain command.
 
-    .venv/bin/python bench/web_bench.py
+    .venv/bin/python bench/web_bench.py [gunicorn|uwsgi|uvicorn ...]
 
-The example app (examples/guestbook, whose Procfile `web` is the buildpack's default
-`gunicorn guestbook.wsgi --bind 0.0.0.0:$PORT`) is built into a slug with `runtime build` and
-migrated with `runtime release`. Two servers then serve the same slug on localhost at once:
+For each server, the example app (examples/guestbook) is built into a slug with `runtime build`
+and migrated with `runtime release`: for gunicorn as it is (its Procfile `web` is the
+buildpack's default, `gunicorn guestbook.wsgi --bind 0.0.0.0:$PORT`); for uWSGI and uvicorn a
+copy whose requirements name that server instead of gunicorn and whose Procfile has no `web`,
+so that the slug's default web process is the one the buildpack chose for it. Two servers then
+serve the same slug on localhost at once:
 
 - ours: `runtime start -d SLUG web -p PORT`, so the slug's .profile.d applies (WEB_CONCURRENCY
-  from the machine's memory and cores, the access log on stdout, printed by runtime with its
-  prefix into a file);
-- plain: `gunicorn guestbook.wsgi --bind 127.0.0.1:PORT` with gunicorn's defaults (one sync
-  worker, no access log), the slug's own gunicorn and Python, started in the slug folder
-  without .profile.d.
+  from the machine's memory and cores, gunicorn's access log on stdout, printed by runtime with
+  its prefix into a file);
+- plain: the server's plain command with its own defaults (`gunicorn guestbook.wsgi`: one sync
+  worker, no access log; `uwsgi --http-socket ... --module guestbook.wsgi --die-on-term`: one process, its
+  request log; `uvicorn guestbook.asgi:application`: one process, its access log), the slug's
+  own server and Python, started in the slug folder without .profile.d.
 
 For each, wrk (Debian's package) measures requests per second for a hashed static file
 (admin/css/base.css under its name in staticfiles.json, asked for with a browser's
@@ -19,6 +24,8 @@ Accept-Encoding) and for a read-only page (/admin/login/): after a short warm-up
 take turns for ROUNDS rounds, and each figure is the median. Any response outside 2xx or any
 socket error fails the run. `run()` returns the rows as
 (name, ours, anchor, ratio, unit) for the one-command benchmark runner, ratio = ours / plain.
+Each variant's build cache is kept in examples/guestbook/.runtime/ (uWSGI compiles from source
+once), so a rerun is quick.
 """
 
 import contextlib
@@ -31,6 +38,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,6 +56,22 @@ MEASURE_SECONDS = 3
 ROUNDS = 3  # the median is kept
 THREADS, CONNECTIONS = 2, 10  # wrk's defaults
 UNIT = "requests/s (higher is better)"
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    requirement: str | None  # what replaces gunicorn in the example's requirements (None: as it is)
+    plain: tuple  # its plain command in the slug, {port} for the port
+
+
+SERVERS = {
+    "gunicorn": Server("gunicorn", None, ("gunicorn", "guestbook.wsgi", "--bind", "127.0.0.1:{port}")),
+    "uwsgi": Server("uWSGI", "uwsgi>=2.0.28", ("uwsgi", "--http-socket", "127.0.0.1:{port}",
+                                               "--module", "guestbook.wsgi", "--die-on-term")),
+    "uvicorn": Server("uvicorn", "uvicorn>=0.30", ("uvicorn", "guestbook.asgi:application",
+                                                   "--host", "127.0.0.1", "--port", "{port}")),
+}
 
 # wrk's own error count lets 3xx through; this counts every response outside 2xx, and prints
 # the totals of all threads on one line.
@@ -86,11 +110,26 @@ def runtime(*args, env):
                            f"{result.stdout}{result.stderr}")
 
 
-def build_and_release(work):
-    """The example's slug, built with its own build cache (as scripts/example does, so that a
-    rerun is quick) and migrated on SQLite."""
-    slug = work / "slug"
-    runtime("build", str(EXAMPLE), "--out", str(slug), env=os.environ)  # it keeps what a build may see
+def served_by(server, work):
+    """The example, or a copy of it served by `server`'s default web process, and its build cache
+    (kept beside the example's own, so that a rerun is quick)."""
+    if server.requirement is None:
+        return EXAMPLE, EXAMPLE / ".runtime" / "cache"
+    app = work / f"app-{server.name}"
+    shutil.copytree(EXAMPLE, app, ignore=shutil.ignore_patterns(".runtime", "__pycache__"))
+    requirements = app / "requirements.txt"
+    requirements.write_text(re.sub(r"(?m)^gunicorn\b.*$", server.requirement, requirements.read_text()))
+    procfile = app / "Procfile"
+    procfile.write_text(re.sub(r"(?m)^web:.*\n", "", procfile.read_text()))
+    return app, EXAMPLE / ".runtime" / f"bench-cache-{server.name}"
+
+
+def build_and_release(server, work):
+    """The slug, built as scripts/example does and migrated on SQLite."""
+    app, cache = served_by(server, work)
+    slug = work / f"slug-{server.name}"
+    # The build keeps what a build may see of this environment.
+    runtime("build", str(app), "--out", str(slug), "--cache", str(cache), env=os.environ)
     runtime("release", str(slug), env=server_env(slug))
     return slug
 
@@ -137,24 +176,34 @@ def serving(command, slug, port, log_path):
                 process.wait()
 
 
-def run():
-    """[(name, ours, anchor, ratio, unit)]: ratio = runtime start / plain gunicorn."""
+def run(names=tuple(SERVERS)):
+    """[(name, ours, anchor, ratio, unit)]: ratio = runtime start / the plain command."""
     if not shutil.which("wrk"):
         sys.exit("web_bench needs wrk: apt-get install wrk (scripts/bench installs it)")
-    with tempfile.TemporaryDirectory(prefix="web-bench-") as work, contextlib.ExitStack() as servers:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="web-bench-") as work:
         work = Path(work)
         script = work / "count_responses.lua"
         script.write_text(COUNT_RESPONSES)
-        slug = build_and_release(work)
-        static_path = hashed_static_path(slug)
-        paths = [static_path, PAGE]
+        for name in names:
+            rows += measure(SERVERS[name], work, script)
+    return rows
+
+
+def measure(server, work, script):
+    """The rows of one server: its default web process against its plain command."""
+    slug = build_and_release(server, work)
+    static_path = hashed_static_path(slug)
+    paths = [static_path, PAGE]
+    with contextlib.ExitStack() as servers:
         port = free_port()
         ours = servers.enter_context(serving([*RUNTIME, "start", "-d", str(slug), "web", "-p", str(port)],
-                                             slug, port, work / "runtime-start.log"))
+                                             slug, port, work / f"runtime-start-{server.name}.log"))
         port = free_port()
+        program, *arguments = server.plain
         plain = servers.enter_context(serving(
-            [str(slug / ".heroku/python/bin/gunicorn"), "guestbook.wsgi", "--bind", f"127.0.0.1:{port}"],
-            slug, port, work / "gunicorn.log"))
+            [str(slug / ".heroku/python/bin" / program), *(word.format(port=port) for word in arguments)],
+            slug, port, work / f"plain-{server.name}.log"))
         for path in paths:
             for base_url in (ours, plain):
                 wrk(base_url + path, WARM_UP_SECONDS, script)
@@ -165,7 +214,8 @@ def run():
             for path in paths:
                 for base_url in (ours, plain):
                     rates[base_url, path].append(wrk(base_url + path, MEASURE_SECONDS, script))
-    names = {static_path: f"hashed static file {Path(static_path).name} (gzip, br)", PAGE: f"page {PAGE}"}
+    names = {static_path: f"{server.name}: hashed static file {Path(static_path).name} (gzip, br)",
+             PAGE: f"{server.name}: page {PAGE}"}
     rows = []
     for path in paths:
         mine, anchor = statistics.median(rates[ours, path]), statistics.median(rates[plain, path])
@@ -173,12 +223,15 @@ def run():
     return rows
 
 
-def main():
-    print(f"{'measurement':<52} {'runtime start':>14} {'gunicorn':>10} {'ratio':>7}")
-    for name, ours, anchor, ratio, _unit in run():
-        print(f"{name:<52} {ours:>14,.0f} {anchor:>10,.0f} {ratio:>6.2f}x")
-    print(f"{UNIT}; ratio = `runtime start` (slug defaults) / plain gunicorn (its defaults)")
+def main(names):
+    unknown = [name for name in names if name not in SERVERS]
+    if unknown:
+        sys.exit(f"no server named {', '.join(unknown)}; there are: {', '.join(SERVERS)}")
+    print(f"{'measurement':<62} {'runtime start':>14} {'plain':>10} {'ratio':>7}")
+    for name, ours, anchor, ratio, _unit in run(names or tuple(SERVERS)):
+        print(f"{name:<62} {ours:>14,.0f} {anchor:>10,.0f} {ratio:>6.2f}x")
+    print(f"{UNIT}; ratio = `runtime start` (slug defaults) / the server's plain command (its defaults)")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -253,7 +253,8 @@ def _build(build_dir, cache, env_dir):
 
 def _discover_process_types(build_dir, defaults):
     """Print the process types as hosts do; add the buildpack's defaults for the types the
-    Procfile lacks (or write a Procfile from them), so the slug runs as a host would run it."""
+    Procfile lacks, at its top (or write a Procfile from them), so the slug runs as a host
+    would run it."""
     output.step("Discovering process types")
     path = build_dir / "Procfile"
     declared = procfile.load(path).names() if path.exists() else []
@@ -262,9 +263,10 @@ def _discover_process_types(build_dir, defaults):
         output.detail(f"Procfile declares types -> {', '.join(declared)}")
     if added:
         output.detail(f"Default types for buildpack -> {', '.join(added)}")
-        with open(path, "a") as file:
-            if declared:
-                file.write("\n# Added by the buildpack's default_process_types:\n")
-            file.writelines(f"{name}: {command}\n" for name, command in added.items())
+        # First, so that `web` gets the base port (`runtime start -p 8000` serves on 8000).
+        entries = "".join(f"{name}: {command}\n" for name, command in added.items())
+        declared_text = path.read_text() if declared else ""
+        comment = "# Added by the buildpack's default_process_types:\n" if declared else ""
+        path.write_text(comment + entries + ("\n" + declared_text if declared else ""))
     if not declared and not added:
         output.detail("No process types: add a Procfile with a web process")

@@ -229,3 +229,20 @@ def test_concurrent_builds_to_one_out_leave_one_complete_slug(git_app, tmp_path)
     assert [path.relative_to(out) for path in out.rglob(".release")] == [Path(".release")]
     assert (out / "manage.py").is_file() and (out / ".heroku/python/bin/gunicorn").exists()
     assert sorted(builds_dir.iterdir()) == [cache, out]
+
+
+def test_a_default_web_goes_first_in_the_slugs_procfile_so_it_gets_the_base_port(tmp_path):
+    app = apps.django_app(tmp_path / "app", files={"Procfile": "worker: python manage.py check\n"})
+    out = tmp_path / "slug"
+    result = runtime_build(app, "--out", out, "--cache", tmp_path / "cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ("       Procfile declares types -> worker\n"
+            "       Default types for buildpack -> web\n") in result.stdout
+    assert (out / "Procfile").read_text() == (
+        "# Added by the buildpack's default_process_types:\n"
+        "web: gunicorn mysite.wsgi --bind 0.0.0.0:$PORT\n"
+        "\n"
+        "worker: python manage.py check\n")
+    config = runtime("config", "web", "-d", str(out), "-p", "8000", env=host_env())
+    assert config.returncode == 0, config.stderr
+    assert re.search(r"^PORT=8000 +# runtime \(web\.1\)$", config.stdout, re.M), config.stdout

@@ -1,0 +1,7 @@
+"""ASGI entry point: `uvicorn guestbook.asgi:application`."""
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guestbook.settings")
+application = get_asgi_application()
