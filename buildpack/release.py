@@ -79,9 +79,12 @@ def _serve(server, installed, project):
             return None
         chdir = f" --chdir {shlex.quote(root)}" if nested else ""
         # --die-on-term: SIGTERM (what hosts stop with) ends uWSGI 2.0 instead of reloading it;
-        # --need-app: an app that fails to import is a failed start, not a server of 404s.
+        # --need-app: an app that fails to import is a failed start, not a server of 404s;
+        # Connection: close: it closes after each response, and an HTTP/1.1 client told nothing
+        # would send its next request (a POST too) on the closed connection.
         return WebServer(server, f"uwsgi --http-socket 0.0.0.0:$PORT --module {wsgi}{chdir} --master "
-                                 f"--processes {workers} --die-on-term --need-app",
+                                 f"--processes {workers} --die-on-term --need-app "
+                                 "--add-header 'Connection: close'",
                          messages.web_server_reason("WSGI", wsgi))
     # The other servers take module:attribute; their ASGI or WSGI module, as above.
     interface, module = ("ASGI", asgi) if server in ("uvicorn", "daphne") or not wsgi else ("WSGI", wsgi)

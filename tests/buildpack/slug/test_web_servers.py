@@ -125,7 +125,8 @@ def test_uwsgi_app_without_procfile_is_served_by_uwsgi_from_the_moved_slug(build
     assert "-----> Default web process: uwsgi (installed; the app is WSGI: mysite.wsgi)\n" in result.stdout
     web = default_web(slug)
     assert web == ("uwsgi --http-socket 0.0.0.0:$PORT --module mysite.wsgi --master "
-                   "--processes ${WEB_CONCURRENCY:-1} --die-on-term --need-app")
+                   "--processes ${WEB_CONCURRENCY:-1} --die-on-term --need-app "
+                   "--add-header 'Connection: close'")
     with serving(slug, web, workers=2, ready=uwsgi_ready) as served:
         assert served.response == (200, "Hello from mysite")
 

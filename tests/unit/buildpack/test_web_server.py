@@ -25,10 +25,12 @@ NESTED = Project(Path("backend"), Path("backend/manage.py"), "shop.settings", "s
         "gunicorn", "gunicorn mysite.asgi --bind 0.0.0.0:$PORT -k uvicorn.workers.UvicornWorker",
         "installed, with uvicorn's worker; the app is ASGI: mysite.asgi")),
     ({"uwsgi"}, BOTH, ("uwsgi", "uwsgi --http-socket 0.0.0.0:$PORT --module mysite.wsgi --master "
-                                "--processes ${WEB_CONCURRENCY:-1} --die-on-term --need-app",
+                                "--processes ${WEB_CONCURRENCY:-1} --die-on-term --need-app "
+                                "--add-header 'Connection: close'",
                        "installed; the app is WSGI: mysite.wsgi")),
     ({"pyuwsgi"}, WSGI_ONLY, ("uwsgi", "uwsgi --http-socket 0.0.0.0:$PORT --module mysite.wsgi --master "
-                                       "--processes ${WEB_CONCURRENCY:-1} --die-on-term --need-app",
+                                       "--processes ${WEB_CONCURRENCY:-1} --die-on-term --need-app "
+                                       "--add-header 'Connection: close'",
                               "installed; the app is WSGI: mysite.wsgi")),
     ({"uvicorn"}, ASGI_ONLY, ("uvicorn", "uvicorn mysite.asgi:application --host 0.0.0.0 --port $PORT",
                               "installed; the app is ASGI: mysite.asgi")),
@@ -62,7 +64,8 @@ def test_the_first_installed_server_that_serves_the_app_is_the_default(installed
 @pytest.mark.parametrize(("installed", "command"), [
     ({"gunicorn"}, "gunicorn shop.wsgi --chdir backend --bind 0.0.0.0:$PORT"),
     ({"uwsgi"}, "uwsgi --http-socket 0.0.0.0:$PORT --module shop.wsgi --chdir backend --master "
-                "--processes ${WEB_CONCURRENCY:-1} --die-on-term --need-app"),
+                "--processes ${WEB_CONCURRENCY:-1} --die-on-term --need-app "
+                "--add-header 'Connection: close'"),
     ({"uvicorn"}, "uvicorn shop.asgi:application --host 0.0.0.0 --port $PORT --app-dir backend"),
     ({"daphne"}, "cd backend && exec daphne -b 0.0.0.0 -p $PORT shop.asgi:application"),
     ({"hypercorn"}, "hypercorn --bind 0.0.0.0:$PORT --workers ${WEB_CONCURRENCY:-1} --access-logfile - "
