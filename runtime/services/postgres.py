@@ -198,15 +198,20 @@ class Cluster:
             file.write(f"{port}\n")
         return port
 
+    def query(self, sql, database=None, **variables):
+        """The rows `sql` returns in `database` (the app's), one string per row, its columns
+        joined by `|`; `:'name'` in it is the variable `name`, quoted (psql does it)."""
+        args = ["-h", "127.0.0.1", "-p", str(self.port), "-U", USER, "-d", database or self.database,
+                "-At", "-v", "ON_ERROR_STOP=1"]
+        for name, value in variables.items():
+            args += ["-v", f"{name}={value}"]
+        return self._run("psql", *args, stdin=sql).splitlines()
+
     def create_database(self):
         """Create the app's database unless it exists."""
-        connect = ["-h", "127.0.0.1", "-p", str(self.port), "-U", USER]
-        # psql quotes the variable in a script it reads (not in one given with -c).
-        exists = self._run("psql", *connect, "-d", "postgres", "-At", "-v", f"name={self.database}",
-                           stdin="SELECT 1 FROM pg_database WHERE datname = :'name'")
-        if not exists.strip():
-            self._run("psql", *connect, "-d", "postgres", "-q", "-c",
-                      f'CREATE DATABASE "{self.database}"')
+        if not self.query("SELECT 1 FROM pg_database WHERE datname = :'name'", "postgres",
+                          name=self.database):
+            self.query(f'CREATE DATABASE "{self.database}"', "postgres")
 
     @property
     def url(self):
