@@ -93,13 +93,26 @@ def server_user():
 
 def postmaster_pid(data):
     """The pid of the server running on `data`, from its postmaster.pid, else None (no file, or
-    one left by a server that was killed, whose pid may now be another process's)."""
+    one left by a server that was killed, whose pid may now be another process's). Without
+    /proc, a pid that is alive is taken for the server: two servers on one cluster would
+    corrupt it."""
     try:
         with open(os.path.join(data, "postmaster.pid")) as file:
             pid = int(file.readline())
+    except (OSError, ValueError):
+        return None
+    if not os.path.isdir("/proc/self"):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return pid
+    try:
         with open(f"/proc/{pid}/cmdline", "rb") as file:
             argv = file.read().split(b"\0")
-    except (OSError, ValueError):
+    except OSError:
         return None
     if os.path.basename(argv[0]) == b"postgres" and os.fsencode(data) in argv:
         return pid
