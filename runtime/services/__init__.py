@@ -137,20 +137,27 @@ def local_services(app_root, env, db=None, use_redis=None, environ=os.environ):
             extra = {}
             if choice.postgres:
                 name = postgres.database_name(os.path.basename(built_from(os.path.abspath(app_root))))
-                url = servers.enter_context(postgres.running(data_folder(app_root, "postgres"), name,
-                                                             environ, say))
-                env.set("DATABASE_URL", url, choice.postgres)
-                extra["DATABASE_URL"] = url
+                extra["DATABASE_URL"] = _started(servers, postgres.running(
+                    data_folder(app_root, "postgres"), name, environ, say))
+                env.set("DATABASE_URL", extra["DATABASE_URL"], choice.postgres)
             if choice.redis:
-                url = servers.enter_context(redis.running(data_folder(app_root, "redis"), environ, say))
-                env.set("REDIS_URL", url, choice.redis)
-                extra["REDIS_URL"] = url
-            try:
-                yield extra
-            finally:
-                # Stopping takes a moment: another Ctrl-C or SIGTERM must not cut it short.
-                for number in (signal.SIGINT, *CAUGHT):
-                    signal.signal(number, signal.SIG_IGN)
+                extra["REDIS_URL"] = _started(servers, redis.running(data_folder(app_root, "redis"),
+                                                                     environ, say))
+                env.set("REDIS_URL", extra["REDIS_URL"], choice.redis)
+            yield extra
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def _started(servers, server):
+    """Enter `server` into the stack of `servers`; before it stops, Ctrl-C, SIGTERM and SIGHUP
+    are ignored: stopping takes a moment, which another signal must not cut short."""
+    url = servers.enter_context(server)
+    servers.callback(_ignore_stop_signals)
+    return url
+
+
+def _ignore_stop_signals():
+    for number in (signal.SIGINT, *CAUGHT):
+        signal.signal(number, signal.SIG_IGN)
