@@ -140,7 +140,7 @@ class Cluster:
         return result.stdout
 
     def _client_env(self):
-        env = {name: value for name, value in os.environ.items() if not name.startswith("PG")}
+        env = {name: value for name, value in self.environ.items() if not name.startswith("PG")}
         return {**env, "PGPASSWORD": self.password or "", "LC_ALL": "C.UTF-8"}
 
     def _own(self, path):
