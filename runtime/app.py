@@ -5,11 +5,19 @@ import functools
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from runtime import environment, messages, procfile
 from runtime.environment import app_path
 from runtime.errors import UserError
 from runtime.formation import is_port_number
+
+
+def built_from(root):
+    """The app folder a slug at `<app>/.runtime/slug` was built from (`runtime build`'s default
+    --out); any other folder is its own app."""
+    root = Path(root)
+    return root.parent.parent if root.parent.name == ".runtime" else root
 
 
 def port_number(text):

@@ -6,6 +6,8 @@ starts with `runtime: ` and, for an error or a warning, its kind (`line`); insid
 `runtime start` its lines carry the process name `runtime` instead (supervisor/printer.py).
 """
 
+import json
+
 from buildpack.log.messages import excerpt
 
 PROGRAM = "runtime"
@@ -911,3 +913,78 @@ def deployed(directory):
 
 def removed(path):
     return f"removed {path} (the last export's, no longer exported)"
+
+
+# --- local services (PostgreSQL, Redis) -------------------------------------------------
+
+def app_json_invalid(path, why):
+    return f"{path} cannot be read as an app manifest ({why}): fix it, or remove it"
+
+
+def app_json_bad_key(path, key, value, expected):
+    shown = excerpt(json.dumps(value))
+    return f"{path}: `{key}` must be {expected}, not {shown}: fix that key of {path}"
+
+
+def service_replaces(option, variable, source):
+    return f"{option}: {variable} from {source} is replaced by the local server's"
+
+
+def service_not_started(addon, variable, source, option):
+    return (f"app.json lists {addon}, but {variable} is set ({source}): using it, no local "
+            f"server (give {option} to run one instead)")
+
+
+def services_stopped(signal_name):
+    return f"stopped by {signal_name}"
+
+
+def service_failed(program, output, log):
+    said = f": {excerpt(output.strip())}" if output.strip() else ""
+    return f"{program} failed{said} (its log is {log})"
+
+
+def service_left_running(name, folder):
+    return f"{name} ({folder}) keeps running: another runtime command of this app still uses it"
+
+
+def postgres_running(version, port, database, folder, made, reused):
+    how = ", a new cluster" if made else ", already running" if reused else ""
+    return f"PostgreSQL {version} at 127.0.0.1:{port}, database {database}{how} (data in {folder})"
+
+
+def postgres_missing(setting, value):
+    if value:
+        return (f"{setting} is {excerpt(value)}, which has no PostgreSQL server programs (initdb, "
+                f"pg_ctl, psql): set it to the folder that has them, e.g. /usr/lib/postgresql/15/bin")
+    return ("PostgreSQL's server programs (initdb, pg_ctl) are not installed: install Debian's "
+            "`postgresql` package (`sudo apt-get install postgresql`), or set "
+            f"{setting} to the folder that has them")
+
+
+def postgres_version_missing(wanted, found):
+    return (f"the cluster was made by PostgreSQL {wanted}, but only PostgreSQL "
+            f"{', '.join(found)} is installed: install Debian's `postgresql-{wanted}` package, "
+            "or move the cluster's folder away to start a new one (its data stays there)")
+
+
+def postgres_no_user(user):
+    return (f"PostgreSQL refuses to run as root, and there is no `{user}` user to run it as: "
+            f"install Debian's `postgresql` package (it creates `{user}`), or run runtime as "
+            "another user")
+
+
+def postgres_no_setpriv():
+    return ("PostgreSQL refuses to run as root, and `setpriv` (Debian's `util-linux`), which "
+            "runs it as the `postgres` user, is not installed: install it, or run runtime as "
+            "another user")
+
+
+def redis_missing():
+    return ("Redis is not installed (no `redis-server` on PATH): install Debian's `redis-server` "
+            "package (`sudo apt-get install redis-server`)")
+
+
+def redis_running(port, folder, reused):
+    how = ", already running" if reused else ""
+    return f"Redis at 127.0.0.1:{port}{how} (data in {folder})"

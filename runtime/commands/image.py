@@ -15,6 +15,7 @@ from buildpack import files, release, slug
 from buildpack.log import output
 from buildpack.slug import stack
 from runtime import messages, procfile
+from runtime.app import built_from
 from runtime.commands.build import SLUG_MARK
 from runtime.errors import UserError
 from runtime.image import archive, base, layers, layout, push
@@ -135,7 +136,7 @@ def _archive_path(value):
 def default_tag(slug_dir):
     """`<app>:latest`, the app being the folder the slug was built from (`<app>/.runtime/slug`),
     else the slug folder, spelt as a reference must be."""
-    folder = slug_dir.parent.parent if slug_dir.parent.name == ".runtime" else slug_dir
+    folder = built_from(slug_dir)
     name = re.sub(r"[^a-z0-9]+", "-", folder.name.lower()).strip("-") or "app"
     return f"{name}:latest"
 

@@ -3,7 +3,7 @@
 import math
 import sys
 
-from runtime import formation, messages
+from runtime import formation, messages, services
 from runtime.app import App, add_app_arguments, add_port_argument
 from runtime.commands.start import add_stop_arguments
 from runtime.supervisor.manager import Manager
@@ -21,6 +21,7 @@ def add_parser(subparsers):
     add_port_argument(parser)
     add_app_arguments(parser, app_dir_positional=True)
     add_stop_arguments(parser)
+    services.add_arguments(parser)
     parser.set_defaults(func=release)
 
 
@@ -31,10 +32,11 @@ def release(args):
         say(f"{procfile.path} has no `{RELEASE}` process type: nothing to run")
         return 0
     env = app.environment()
-    base = formation.base_port(args.port, env)
-    process, = formation.processes(procfile, [(RELEASE, 1)], env.values(), base)
-    printer = Printer([process.name], prefix=False)
-    status = Manager([process], app.root, printer, args.timeout, boot_timeout=math.inf).run()
+    with services.local_services(app.root, env, args.db, args.redis):
+        base = formation.base_port(args.port, env)
+        process, = formation.processes(procfile, [(RELEASE, 1)], env.values(), base)
+        printer = Printer([process.name], prefix=False)
+        status = Manager([process], app.root, printer, args.timeout, boot_timeout=math.inf).run()
     if status == 0:
         say(messages.release_succeeded(process.command, process.where))
     else:

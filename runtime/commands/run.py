@@ -2,14 +2,18 @@
 
 runtime replaces itself with the command (exec), so the terminal, stdin and stdout, every signal
 and the exit status belong to the command alone: nothing to forward, nothing to translate.
+With a local server (`--db postgres`, `--redis`) runtime must outlive the command to stop the
+server, so it waits for the command instead, as a shell does.
 """
 
 import argparse
+import contextlib
 import os
 import signal
+import subprocess
 import sys
 
-from runtime import formation, messages
+from runtime import formation, messages, services
 from runtime.app import App, add_app_arguments, add_port_argument
 from runtime.errors import UserError
 from runtime.supervisor.manager import SHELL
@@ -25,6 +29,7 @@ def add_parser(subparsers):
         "from `runtime start`. The command's exit status is runtime's.")
     add_port_argument(parser)
     add_app_arguments(parser)
+    services.add_arguments(parser)
     parser.add_argument("command", nargs=argparse.REMAINDER, metavar="CMD ... | TYPE")
     parser.set_defaults(func=run)
 
@@ -36,15 +41,18 @@ def run(args):
     app = App.from_args(args)
     procfile = _procfile_naming(app, command[0]) if len(command) == 1 else None
     env = app.environment()
-    if procfile:
-        base = formation.base_port(args.port, env)
-        process, = formation.processes(procfile, [(command[0], 1)], env.values(), base, dyno=DYNO)
-        argv, child_env = [SHELL, "-c", process.command], process.env
-    else:
-        argv, child_env = command, {**env.values(), "DYNO": DYNO}
-        if args.port is not None:
-            child_env["PORT"] = str(args.port)
-    exec_command(argv, child_env, app.root)
+    with services.local_services(app.root, env, args.db, args.redis) as extra:
+        if procfile:
+            base = formation.base_port(args.port, env)
+            process, = formation.processes(procfile, [(command[0], 1)], env.values(), base, dyno=DYNO)
+            argv, child_env = [SHELL, "-c", process.command], process.env
+        else:
+            argv, child_env = command, {**env.values(), "DYNO": DYNO}
+            if args.port is not None:
+                child_env["PORT"] = str(args.port)
+        if extra:
+            return wait_for_command(argv, child_env, app.root)
+        exec_command(argv, child_env, app.root)
 
 
 def _procfile_naming(app, name):
@@ -63,11 +71,34 @@ def exec_command(argv, env, cwd):
     # Python ignores these at start-up; a command should get the usual defaults (`yes | head`).
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-    try:
+    with _reported(argv[0]):
         os.execvpe(argv[0], argv, env)
+
+
+def wait_for_command(argv, env, cwd):
+    """Run the command and wait for it, as a shell does: it stays in runtime's process group,
+    so it keeps the terminal and gets Ctrl-C and Ctrl-\\ from it, which runtime ignores; SIGTERM
+    and SIGHUP sent to runtime are passed on. Returns its exit status (128+N for a death by
+    signal N)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with _reported(argv[0]):
+        child = subprocess.Popen(argv, env=env, cwd=cwd)  # the usual SIGPIPE and SIGXFSZ, too
+    for number in (signal.SIGINT, signal.SIGQUIT):
+        signal.signal(number, signal.SIG_IGN)
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda number, frame: child.send_signal(number))
+    code = child.wait()
+    return 128 - code if code < 0 else code
+
+
+@contextlib.contextmanager
+def _reported(program):
+    try:
+        yield
     except FileNotFoundError:
-        raise UserError(messages.command_not_found(argv[0]), status=127) from None
+        raise UserError(messages.command_not_found(program), status=127) from None
     except PermissionError:
-        raise UserError(messages.not_executable(argv[0]), status=126) from None
+        raise UserError(messages.not_executable(program), status=126) from None
     except OSError as exc:
-        raise UserError(messages.cannot_run(argv[0], exc), status=126) from None
+        raise UserError(messages.cannot_run(program, exc), status=126) from None

@@ -1,6 +1,6 @@
 """`runtime start`: run the Procfile's processes together in the foreground."""
 
-from runtime import formation
+from runtime import formation, services
 from runtime.app import App, add_app_arguments, add_port_argument, seconds
 from runtime.supervisor.manager import Manager
 from runtime.supervisor.printer import Printer
@@ -25,6 +25,7 @@ def add_parser(subparsers):
     parser.add_argument("--no-prefix", action="store_true",
                         help="print process output as is, without time and name; runtime's own "
                         "messages go to stderr")
+    services.add_arguments(parser)
     parser.set_defaults(func=start)
 
 
@@ -39,7 +40,8 @@ def start(args):
     procfile = app.procfile()
     selection = formation.select(procfile, args.types, formation.parse_counts(args.concurrency))
     env = app.environment()
-    base = formation.base_port(args.port, env)
-    processes = formation.processes(procfile, selection, env.values(), base)
-    printer = Printer([process.name for process in processes], prefix=not args.no_prefix)
-    return Manager(processes, app.root, printer, args.timeout, args.boot_timeout).run()
+    with services.local_services(app.root, env, args.db, args.redis):
+        base = formation.base_port(args.port, env)
+        processes = formation.processes(procfile, selection, env.values(), base)
+        printer = Printer([process.name for process in processes], prefix=not args.no_prefix)
+        return Manager(processes, app.root, printer, args.timeout, args.boot_timeout).run()
