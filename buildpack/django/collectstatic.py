@@ -24,8 +24,9 @@ COMMAND = ["collectstatic", "--noinput"]
 
 
 def run(ctx, project):
-    if config_vars.enabled(ctx.config, "DISABLE_COLLECTSTATIC"):
-        note(messages.collectstatic_disabled(ctx.config["DISABLE_COLLECTSTATIC"]))
+    why = skipped_why(ctx.config, ctx.install_test)
+    if why:
+        note(why)
         if project is not None:
             _warn(_facts_without_collectstatic(ctx, project), collectstatic_skipped=True)
         return
@@ -58,6 +59,17 @@ def run(ctx, project):
     not_kept = static_files.save(ctx, collected.report)
     if not_kept:
         detail(f"Static files are not kept for the next build: {not_kept}")
+
+
+def skipped_why(config, install_test):
+    """The note saying why collectstatic is skipped, or None when it runs: DISABLE_COLLECTSTATIC
+    set, or, for bin/test-compile, not set at all (the classic buildpack's test-compile sets
+    it: few tests read collected files, and each run saves the collection's time)."""
+    if "DISABLE_COLLECTSTATIC" not in config:
+        return messages.collectstatic_skipped_for_tests() if install_test else None
+    if config_vars.enabled(config, "DISABLE_COLLECTSTATIC"):
+        return messages.collectstatic_disabled(config["DISABLE_COLLECTSTATIC"])
+    return None
 
 
 def _facts_without_collectstatic(ctx, project):
