@@ -9,28 +9,31 @@ to apply before bin/test (Heroku CI and `runtime test` do).
 
 import os
 import subprocess
+from collections import namedtuple
 
 from buildpack import app_json, config_vars, slug
 from buildpack.django import discovery
 from buildpack.log import messages
 from buildpack.log.output import BuildError, step
 
+# argv and its description for the log; runner: "script" (app.json's), "pytest" or "django"
+TestRun = namedtuple("TestRun", "argv description runner")
+
 
 def choose(test_script, has_pytest, manage_py, python):
-    """(argv, its description for the log) of the test run, or None when there is nothing to
-    run: app.json's test script, else pytest, else `manage.py test` (`manage_py` relative to
-    the app, or None)."""
+    """The TestRun, or None when there is nothing to run: app.json's test script, else pytest,
+    else `manage.py test` (`manage_py` relative to the app, or None)."""
     if test_script is not None:
-        return ["bash", "-c", test_script], f"app.json's test script: {test_script}"
+        return TestRun(["bash", "-c", test_script], f"app.json's test script: {test_script}", "script")
     if has_pytest:
-        return [str(python), "-m", "pytest"], "-m pytest"
+        return TestRun([str(python), "-m", "pytest"], "-m pytest", "pytest")
     if manage_py is not None:
-        return [str(python), str(manage_py), "test"], f"{manage_py} test"
+        return TestRun([str(python), str(manage_py), "test"], f"{manage_py} test", "django")
     return None
 
 
 def command(build_dir, config):
-    """(argv, description) of the test run of the slug in `build_dir` (see `choose`)."""
+    """The TestRun of the slug in `build_dir` (see `choose`)."""
     test_script = app_json.test_environment(build_dir).scripts.get("test")
     python = next(iter(sorted(slug.python_home(build_dir).glob("bin/python3.*"))), "python3")
     has_pytest = slug.has_package(build_dir, "pytest")
@@ -45,6 +48,6 @@ def command(build_dir, config):
 
 def run(build_dir, env_dir):
     config, _ = config_vars.read(env_dir)
-    argv, description = command(build_dir, config)
-    step("Running " + description)
-    return subprocess.call(argv, cwd=build_dir, env={**os.environ, **config})
+    chosen = command(build_dir, config)
+    step("Running " + chosen.description)
+    return subprocess.call(chosen.argv, cwd=build_dir, env={**os.environ, **config})

@@ -1071,6 +1071,15 @@ def app_json_wrong_type(key, expected, value):
 def collectstatic_skipped_for_tests():
     return Message(
         "Skipping collectstatic: bin/test-compile skips it, as Heroku's classic buildpack does.",
-        "For tests that need the collected static files (a manifest storage's {% static %}), set\n"
-        "DISABLE_COLLECTSTATIC=0 in app.json's environments.test.env.",
+        "The static files storage keeps no manifest that the tests would need. To collect the\n"
+        "static files for the tests anyway, set DISABLE_COLLECTSTATIC=0 in app.json's\n"
+        "environments.test.env.",
+    )
+
+
+def collectstatic_for_tests():
+    return Message(
+        "Running collectstatic for the tests: the static files storage reads a manifest, which "
+        "every {% static %} needs.",
+        "To skip it, set DISABLE_COLLECTSTATIC=1 in app.json's environments.test.env.",
     )

@@ -14,22 +14,24 @@ PYTHON = Path("/app/.heroku/python/bin/python3.12")
 
 def test_the_app_json_script_comes_first():
     assert choose("pytest -x", True, Path("manage.py"), PYTHON) == (
-        ["bash", "-c", "pytest -x"], "app.json's test script: pytest -x")
+        ["bash", "-c", "pytest -x"], "app.json's test script: pytest -x", "script")
 
 
 def test_pytest_when_installed_else_manage_py_test():
-    assert choose(None, True, Path("manage.py"), PYTHON) == ([str(PYTHON), "-m", "pytest"], "-m pytest")
+    assert choose(None, True, Path("manage.py"), PYTHON) == ([str(PYTHON), "-m", "pytest"], "-m pytest", "pytest")
     assert choose(None, False, Path("backend/manage.py"), PYTHON) == (
-        [str(PYTHON), "backend/manage.py", "test"], "backend/manage.py test")
+        [str(PYTHON), "backend/manage.py", "test"], "backend/manage.py test", "django")
     assert choose(None, False, None, PYTHON) is None
 
 
-def test_test_compile_skips_collectstatic_unless_asked_for_it():
-    assert skipped_why({}, install_test=False) is None
-    assert skipped_why({}, install_test=True) == messages.collectstatic_skipped_for_tests()
-    assert skipped_why({"DISABLE_COLLECTSTATIC": "0"}, install_test=True) is None
-    assert skipped_why({"DISABLE_COLLECTSTATIC": ""}, install_test=True) is None
-    assert skipped_why({"DISABLE_COLLECTSTATIC": "1"}, install_test=False) == messages.collectstatic_disabled("1")
+def test_test_compile_skips_collectstatic_unless_the_tests_need_it_or_asked_for_it():
+    assert skipped_why({}, install_test=False, manifest=False) is None
+    assert skipped_why({}, install_test=True, manifest=False) == messages.collectstatic_skipped_for_tests()
+    assert skipped_why({}, install_test=True, manifest=True) is None
+    assert skipped_why({"DISABLE_COLLECTSTATIC": "0"}, install_test=True, manifest=False) is None
+    assert skipped_why({"DISABLE_COLLECTSTATIC": ""}, install_test=True, manifest=False) is None
+    assert skipped_why({"DISABLE_COLLECTSTATIC": "1"}, install_test=True,
+                       manifest=True) == messages.collectstatic_disabled("1")
 
 
 def test_requirements_test_txt_goes_with_requirements_files_in_test_compile(tmp_path):
