@@ -61,8 +61,10 @@ def install(ctx, installer, manifest, previous):
 
     # A path relative to the build folder (the installer runs there) keeps the log readable.
     lock = lock.relative_to(ctx.build_dir) if lock.is_relative_to(ctx.build_dir) else lock
-    step(f"Installing dependencies with {installer.name} from "
-         f"{manifest.path if lock.is_absolute() else lock}")
+    shown = manifest.path if lock.is_absolute() else lock
+    if test_requirements(ctx.build_dir, manifest, ctx.install_test):
+        shown = f"{shown} and {TEST_REQUIREMENTS}"
+    step(f"Installing dependencies with {installer.name} from {shown}")
     # A path or URL has no name to reinstall it by.
     reinstall = unverified if all(map(requirements.is_name, unverified)) else True
     status, log = installer.sync(ctx.python, lock, ctx.config_env(), ctx.build_dir,
@@ -103,7 +105,6 @@ def _prepare(ctx, manifest, installer):
         if tests:
             # One install of both, as the classic buildpack's `pip install -r ... -r ...`: the
             # test packages are resolved with the app's, never against them.
-            detail(f"With the test requirements of {tests.relative_to(ctx.build_dir)}")
             both = ctx.scratch_dir / "requirements-with-tests.txt"
             both.write_text(f"-r {lock}\n-r {tests}\n")
             lock, inputs = both, inputs + requirements.files(tests)

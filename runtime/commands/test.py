@@ -87,7 +87,8 @@ def _test_environment(app_dir):
     try:
         return app_json.test_environment(app_dir)
     except BuildError as exc:
-        raise UserError(f"{exc.message.title} {exc.message.body}") from None
+        # One line, as runtime's errors are (the body's example JSON reads as well on one).
+        raise UserError(" ".join(f"{exc.message.title} {exc.message.body}".split())) from None
 
 
 # --- The add-ons: the one place `runtime test` provides what app.json's addons name --------
