@@ -32,7 +32,7 @@ def test_the_config_var():
 APP_JSON = {"environments": {"test": {
     "scripts": {"test-setup": 'test "$SETUP_FAILS" != 1 || { echo "the set-up broke"; exit 3; }; '
                               'echo "set up with $GREETING" > setup.out'},
-    "env": {"GREETING": "hello", "FAIL": "0"}}}}
+    "env": {"GREETING": "hello", "FAIL": "0"}, "addons": [{"plan": "heroku-redis:mini"}]}}}
 
 DJANGO_SUITE = """\
 import unittest
@@ -85,6 +85,8 @@ def test_passing_tests_pass_and_write_junit(pytest_app, cache, tmp_path):
     assert "3 passed, 1 skipped" in result.stdout
     assert result.stdout.endswith("\n-----> Tests passed\n")
     assert counts(junit) == {"tests": 4, "failures": 0, "errors": 0, "skipped": 1}
+    assert result.stderr.startswith("runtime: warning: app.json's test add-on heroku-redis is not provided by "
+                                    "runtime test: the tests run without it\n")
     assert not (pytest_app / "setup.out").exists()  # the tests ran in a throwaway copy
 
 
