@@ -75,7 +75,8 @@ def run(args):
                 print()
                 output.step(messages.test_setup_failed(status))
                 return status
-        status = _in_slug(build_dir, _test_command(build_dir, env_dir, tests, junit, env), env)
+        argv, extra_env = _test_command(build_dir, env_dir, tests, junit)
+        status = _in_slug(build_dir, argv, {**env, **extra_env})
         print()
         if junit and not junit.is_file():
             print(messages.line(messages.no_junit_written(junit), messages.WARNING), file=sys.stderr)
@@ -116,20 +117,21 @@ def _tests_environment(build_dir, env_dir, junit):
     return env
 
 
-def _test_command(build_dir, env_dir, tests, junit, env):
-    """app.json's test script; else bin/test, as Heroku CI runs it; for --junit with
-    `manage.py test`, bin/test's command with runtime's JUnit test runner (the buildpack's API
-    has no way to pass it through bin/test)."""
+def _test_command(build_dir, env_dir, tests, junit):
+    """(argv, what it adds to the tests' environment): app.json's test script, else bin/test as
+    Heroku CI runs it; for --junit with `manage.py test`, bin/test's command with runtime's JUnit
+    test runner on PYTHONPATH (the buildpack's API has no way to pass it through bin/test)."""
     if "test" in tests.scripts:
         output.step(messages.running_test_script(tests.scripts["test"]))
-        return ["bash", "-c", tests.scripts["test"]]
+        return ["bash", "-c", tests.scripts["test"]], {}
     # The buildpack's bin/test as `runtime build` runs the buildpack (-I: a PYTHONPATH config
     # var is the tests', not the buildpack's).
-    bin_test = [sys.executable, "-I", "-m", "buildpack", "test", str(build_dir), str(env_dir)]
+    bin_test = [sys.executable, "-I", "-m", "buildpack", "test", str(build_dir), str(env_dir)], {}
     if not junit:
         return bin_test
+    config, _ = config_vars.read(env_dir)
     try:
-        chosen = ci.command(build_dir, config_vars.read(env_dir)[0])
+        chosen = ci.command(build_dir, config)
     except BuildError:
         return bin_test  # bin/test says what is missing
     if chosen.runner != "django":  # pytest: PYTEST_ADDOPTS asks for its report
@@ -137,9 +139,9 @@ def _test_command(build_dir, env_dir, tests, junit, env):
     folder = build_dir.parent / "pythonpath"
     folder.mkdir()
     shutil.copy(Path(__file__).resolve().parents[1] / "django_junit.py", folder / f"{JUNIT_RUNNER}.py")
-    env["PYTHONPATH"] = f"{folder}:{env['PYTHONPATH']}" if env.get("PYTHONPATH") else str(folder)
+    pythonpath = f"{folder}:{config['PYTHONPATH']}" if config.get("PYTHONPATH") else str(folder)
     output.step(messages.running_with_junit_runner(chosen.description, f"{JUNIT_RUNNER}.JUnitRunner"))
-    return [*chosen.argv, "--testrunner", f"{JUNIT_RUNNER}.JUnitRunner"]
+    return [*chosen.argv, "--testrunner", f"{JUNIT_RUNNER}.JUnitRunner"], {"PYTHONPATH": pythonpath}
 
 
 def _in_slug(build_dir, argv, env):
