@@ -4,7 +4,7 @@ Like Heroku or Dokku: the app is copied into a fresh build folder, config vars b
 ENV_DIR, and detect, compile and release run with a minimal environment and a persistent
 cache folder. The copy and the config vars are in a folder only the user can read. The
 finished slug replaces `--out` only when the build succeeded, and only an earlier slug is ever
-replaced.
+replaced. `runtime test` (test.py) builds in the same way, with bin/test-compile.
 """
 
 import contextlib
