@@ -150,3 +150,26 @@ def test_a_database_is_not_yet_provided(app, tmp_path, files, args, origin):
     assert result.returncode == 1
     assert result.stderr == (f"runtime: error: {origin} asks for a PostgreSQL database, which runtime test does "
                              "not provide yet: remove it, or point DATABASE_URL at a database with --env\n")
+
+
+@pytest.mark.slow
+def test_a_test_script_running_pytest_writes_junit_and_one_that_does_not_is_a_warning(
+        tmp_path_factory, cache, tmp_path):
+    script = 'if [ "$RUNNER" = pytest ]; then python -m pytest -q tests; else echo "no report"; fi'
+    app = apps.django_app(tmp_path_factory.mktemp("script-app") / "app", files={
+        "requirements-test.txt": "pytest\n", "tests/test_site.py": "def test_adds_up():\n    assert 1 + 1 == 2\n",
+        "app.json": json.dumps({"environments": {"test": {"scripts": {"test": script}}}})})
+    junit = tmp_path / "junit.xml"
+    with_pytest = runtime_test(app, cache, "--env", "RUNNER=pytest", "--junit", junit)
+    assert with_pytest.returncode == 0, with_pytest.stdout + with_pytest.stderr
+    assert f"-----> Running app.json's test script: {script}\n" in with_pytest.stdout
+    assert counts(junit) == {"tests": 1, "failures": 0, "errors": 0, "skipped": 0}
+
+    without = runtime_test(app, cache, "--junit", junit)
+    assert without.returncode == 0
+    assert "no report\n" in without.stdout
+    assert not junit.exists()  # the earlier run's report is not this one's
+    assert without.stderr.endswith(
+        f"runtime: warning: --junit: the tests wrote no JUnit XML to {junit}; pytest writes it, and manage.py test "
+        "when bin/test runs it (a test script running manage.py test can add --testrunner "
+        "runtime_django_junit.JUnitRunner)\n")
