@@ -10,10 +10,10 @@ import sys
 import traceback
 
 from runtime import messages
-from runtime.commands import build, check, config, deploy, export, image, release, run, start
+from runtime.commands import build, check, config, deploy, export, image, release, run, start, test
 from runtime.errors import UserError
 
-COMMAND_MODULES = [build, release, start, run, config, export, image, deploy, check]
+COMMAND_MODULES = [build, release, start, run, config, export, image, deploy, check, test]
 
 
 def build_parser():

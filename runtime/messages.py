@@ -988,3 +988,48 @@ def redis_missing():
 def redis_running(port, folder, reused):
     how = ", already running" if reused else ""
     return f"Redis at 127.0.0.1:{port}{how} (data in {folder})"
+
+
+# --- runtime test ----------------------------------------------------------------------
+
+def test_compile_failed(status):
+    return f"Test build failed (exit status {status}): the tests did not run."
+
+
+def running_test_setup(script):
+    return f"Running app.json's test-setup script: {script}"
+
+
+def test_setup_failed(status):
+    return f"app.json's test-setup script failed (exit status {status}): the tests did not run."
+
+
+def running_test_script(script):
+    return f"Running app.json's test script: {script}"
+
+
+def running_with_junit_runner(description, runner):
+    return f"Running {description} --testrunner {runner} (for --junit)"
+
+
+def tests_passed():
+    return "Tests passed"
+
+
+def tests_failed(status):
+    return f"Tests failed (exit status {status})"
+
+
+def no_junit_written(path):
+    return (f"--junit: the tests wrote no JUnit XML to {path}; pytest writes it, and manage.py test when "
+            "bin/test runs it (a test script running manage.py test can add --testrunner "
+            "runtime_django_junit.JUnitRunner)")
+
+
+def addon_not_provided(name):
+    return f"app.json's test add-on {name} is not provided by runtime test: the tests run without it"
+
+
+def test_database_not_supported(origin):
+    return (f"{origin} asks for a PostgreSQL database, which runtime test does not provide yet: "
+            "remove it, or point DATABASE_URL at a database with --env")

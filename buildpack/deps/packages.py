@@ -22,6 +22,7 @@ from buildpack.log.output import BuildError, detail, hide, note, step, warning
 from buildpack.python import relocate
 
 PIP_TOOLS_VERSION = "7.6.2"
+TEST_REQUIREMENTS = "requirements-test.txt"
 
 # What an install syncs the environment to: the requirements file (or poetry.lock for
 # Poetry), the files whose content decides the result, who installs it, the --hash pins
@@ -60,8 +61,10 @@ def install(ctx, installer, manifest, previous):
 
     # A path relative to the build folder (the installer runs there) keeps the log readable.
     lock = lock.relative_to(ctx.build_dir) if lock.is_relative_to(ctx.build_dir) else lock
-    step(f"Installing dependencies with {installer.name} from "
-         f"{manifest.path if lock.is_absolute() else lock}")
+    shown = manifest.path if lock.is_absolute() else lock
+    if test_requirements(ctx.build_dir, manifest, ctx.install_test):
+        shown = f"{shown} and {TEST_REQUIREMENTS}"
+    step(f"Installing dependencies with {installer.name} from {shown}")
     # A path or URL has no name to reinstall it by.
     reinstall = unverified if all(map(requirements.is_name, unverified)) else True
     status, log = installer.sync(ctx.python, lock, ctx.config_env(), ctx.build_dir,
@@ -92,11 +95,19 @@ def _prepare(ctx, manifest, installer):
     path = ctx.build_dir / manifest.path
     if manifest.kind == "poetry.lock":
         return _prepare_poetry(ctx, path, installer)
-    if manifest.kind == "requirements":
-        _warn_if_stale(path)
-        lock, inputs = path, requirements.files(path)
-    elif manifest.kind == "requirements.in":
-        lock, inputs = _compile_requirements_in(ctx, path, installer), requirements.files(path)
+    if manifest.kind in ("requirements", "requirements.in"):
+        if manifest.kind == "requirements":
+            _warn_if_stale(path)
+            lock, inputs = path, requirements.files(path)
+        else:
+            lock, inputs = _compile_requirements_in(ctx, path, installer), requirements.files(path)
+        tests = test_requirements(ctx.build_dir, manifest, ctx.install_test)
+        if tests:
+            # One install of both, as the classic buildpack's `pip install -r ... -r ...`: the
+            # test packages are resolved with the app's, never against them.
+            both = ctx.scratch_dir / "requirements-with-tests.txt"
+            both.write_text(f"-r {lock}\n-r {tests}\n")
+            lock, inputs = both, inputs + requirements.files(tests)
     else:
         lock, inputs = ctx.scratch_dir / "requirements.txt", [path]
         lock.write_text(_converted(ctx, manifest, path, installer))
@@ -104,6 +115,17 @@ def _prepare(ctx, manifest, installer):
             inputs.append(path.parent / "pyproject.toml")
     return Plan(lock, inputs, installer, requirements.hashes(requirements.files(lock)),
                 requirements.has_local_or_vcs(inputs) or manifest.kind == "project")
+
+
+def test_requirements(build_dir, manifest, install_test):
+    """requirements-test.txt at the app's root, which bin/test-compile installs with the app's
+    requirements file (the classic buildpack's convention), or None."""
+    if not install_test or manifest.kind not in ("requirements", "requirements.in"):
+        return None
+    if manifest.path == Path(TEST_REQUIREMENTS):  # REQUIREMENTS_FILE names it: installed already
+        return None
+    path = build_dir / TEST_REQUIREMENTS
+    return path if path.is_file() else None
 
 
 def _converted(ctx, manifest, path, installer):

@@ -24,11 +24,16 @@ COMMAND = ["collectstatic", "--noinput"]
 
 
 def run(ctx, project):
-    if config_vars.enabled(ctx.config, "DISABLE_COLLECTSTATIC"):
-        note(messages.collectstatic_disabled(ctx.config["DISABLE_COLLECTSTATIC"]))
-        if project is not None:
-            _warn(_facts_without_collectstatic(ctx, project), collectstatic_skipped=True)
-        return
+    if config_vars.enabled(ctx.config, "DISABLE_COLLECTSTATIC") or (
+            ctx.install_test and "DISABLE_COLLECTSTATIC" not in ctx.config):
+        facts = _facts_without_collectstatic(ctx, project) if project is not None else {}
+        why = skipped_why(ctx.config, ctx.install_test, facts.get("manifest", False))
+        if why:
+            note(why)
+            if project is not None:
+                _warn(facts, collectstatic_skipped=True)
+            return
+        note(messages.collectstatic_for_tests())
     if project is None:
         note(messages.collectstatic_without_manage_py())
         return
@@ -58,6 +63,18 @@ def run(ctx, project):
     not_kept = static_files.save(ctx, collected.report)
     if not_kept:
         detail(f"Static files are not kept for the next build: {not_kept}")
+
+
+def skipped_why(config, install_test, manifest):
+    """The note saying why collectstatic is skipped, or None when it runs: DISABLE_COLLECTSTATIC
+    set, or, for bin/test-compile, not set at all, unless the static files storage keeps a
+    manifest (`manifest`), without which every {% static %} a test renders fails. The classic
+    buildpack's test-compile always skips it: few tests read the collected files."""
+    if "DISABLE_COLLECTSTATIC" not in config:
+        return messages.collectstatic_skipped_for_tests() if install_test and not manifest else None
+    if config_vars.enabled(config, "DISABLE_COLLECTSTATIC"):
+        return messages.collectstatic_disabled(config["DISABLE_COLLECTSTATIC"])
+    return None
 
 
 def _facts_without_collectstatic(ctx, project):

@@ -4,6 +4,7 @@ These texts are a contract: tests assert them and users search for them. Each me
 a title (one sentence, ending with a period) and a body that says what to do.
 """
 
+import json
 import shlex
 from collections import namedtuple
 
@@ -1047,3 +1048,38 @@ def boot_fix_command_not_found(program, manifest):
 def boot_fix_other():
     return ("Fix the error the traceback above ends with: the web process runs the same code when it\n"
             "starts.")
+
+
+# --- app.json's test environment and bin/test ------------------------------------------
+
+def app_json_invalid(reason):
+    return Message(
+        f"app.json could not be read: {reason}.",
+        "Fix app.json (https://devcenter.heroku.com/articles/app-json-schema), or remove it.",
+    )
+
+
+def app_json_wrong_type(key, expected, value):
+    return Message(
+        f"app.json's {key} must be {expected}, not {excerpt(json.dumps(value))}.",
+        'Fix it in app.json, for example:\n'
+        '  {"environments": {"test": {"scripts": {"test-setup": "python manage.py migrate",\n'
+        '   "test": "pytest"}, "env": {"NAME": "value"}, "addons": ["heroku-postgresql"]}}}',
+    )
+
+
+def collectstatic_skipped_for_tests():
+    return Message(
+        "Skipping collectstatic: bin/test-compile skips it, as Heroku's classic buildpack does.",
+        "The static files storage keeps no manifest that the tests would need. To collect the\n"
+        "static files for the tests anyway, set DISABLE_COLLECTSTATIC=0 in app.json's\n"
+        "environments.test.env.",
+    )
+
+
+def collectstatic_for_tests():
+    return Message(
+        "Running collectstatic for the tests: the static files storage reads a manifest, which "
+        "every {% static %} needs.",
+        "To skip it, set DISABLE_COLLECTSTATIC=1 in app.json's environments.test.env.",
+    )

@@ -4,7 +4,7 @@ Like Heroku or Dokku: the app is copied into a fresh build folder, config vars b
 ENV_DIR, and detect, compile and release run with a minimal environment and a persistent
 cache folder. The copy and the config vars are in a folder only the user can read. The
 finished slug replaces `--out` only when the build succeeded, and only an earlier slug is ever
-replaced.
+replaced. `runtime test` (test.py) builds in the same way, with bin/test-compile.
 """
 
 import contextlib
@@ -49,39 +49,41 @@ def add_parser(subparsers):
                         help="the app to build (default: the current folder)")
     parser.add_argument("--out", metavar="DIR", help="where the slug goes, replacing an earlier slug "
                         "there (default: APP_DIR/.runtime/slug)")
-    parser.add_argument("--cache", metavar="DIR",
-                        help="the cache kept between builds (default: APP_DIR/.runtime/cache)")
-    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
-                        help="a config var for the build (repeatable)")
-    parser.add_argument("--env-file", action="append", default=[], metavar="FILE",
-                        help="config vars from a .env-style file (repeatable; --env wins)")
+    add_cache_and_config_arguments(parser, "build")
     parser.set_defaults(func=run)
 
 
-def run(args):
+def add_cache_and_config_arguments(parser, what):
+    """--cache, --env and --env-file, for `runtime build` and `runtime test` (`what` runs)."""
+    parser.add_argument("--cache", metavar="DIR",
+                        help="the cache kept between builds (default: APP_DIR/.runtime/cache)")
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                        help=f"a config var for the {what} (repeatable)")
+    parser.add_argument("--env-file", action="append", default=[], metavar="FILE",
+                        help="config vars from a .env-style file (repeatable; --env wins)")
+
+
+def app_and_cache(args):
+    """The app folder and the cache folder `args` name (the cache's defaults to
+    APP_DIR/.runtime/cache), each checked."""
     app_dir = Path(args.app_dir).resolve()
     if not app_dir.is_dir():
         raise UserError(messages.app_dir_not_a_folder(args.app_dir))
-    out = Path(args.out).resolve() if args.out else app_dir / ".runtime" / "slug"
     cache = Path(args.cache).resolve() if args.cache else app_dir / ".runtime" / "cache"
+    return app_dir, cache
+
+
+def run(args):
+    app_dir, cache = app_and_cache(args)
+    out = Path(args.out).resolve() if args.out else app_dir / ".runtime" / "slug"
     _refuse_overlaps(app_dir, out, cache)
     _refuse_to_replace(out)
-    if cache.exists() and not cache.is_dir():
-        raise UserError(messages.cache_is_a_file(cache))
-    config = _config_vars(args.env_file, args.env)
-    _writable_folder("--out", out, out.parent)
-    _writable_folder("--cache", cache, cache)
+    check_cache(cache)
+    config = config_vars(args.env_file, args.env)
+    writable_folder("--out", out, out.parent)
+    writable_folder("--cache", cache, cache)
 
-    with _private_folder() as private:
-        # Outside the app, like a host's /tmp/build_<id>: the app's own repository, slug and
-        # cache are not around it.
-        build_dir, env_dir = private / "build", private / "env"
-        build_dir.mkdir()
-        env_dir.mkdir()
-        _copy_app(app_dir, build_dir, leave_out=[out, cache, app_dir / ".runtime"])
-        for name, value in config.items():
-            with open(os.open(env_dir / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
-                file.write(value)
+    with private_build(app_dir, config, leave_out=[out, cache]) as (build_dir, env_dir):
         status = _build(build_dir, cache, env_dir)
         if status:
             print()
@@ -108,7 +110,36 @@ def _refuse_to_replace(out):
         raise UserError(messages.out_is_not_a_slug(out))
 
 
-def _writable_folder(option, path, folder):
+def check_cache(cache):
+    if cache.exists() and not cache.is_dir():
+        raise UserError(messages.cache_is_a_file(cache))
+
+
+@contextlib.contextmanager
+def private_build(app_dir, config, leave_out):
+    """(BUILD_DIR, ENV_DIR) in a private folder (see `_private_folder`): the app copied as a
+    host gets it (`leave_out` and APP_DIR/.runtime not), the config vars one file each."""
+    with _private_folder() as private:
+        # Outside the app, like a host's /tmp/build_<id>: the app's own repository, slug and
+        # cache are not around it.
+        build_dir, env_dir = private / "build", private / "env"
+        build_dir.mkdir()
+        env_dir.mkdir()
+        _copy_app(app_dir, build_dir, leave_out=[*leave_out, app_dir / ".runtime"])
+        for name, value in config.items():
+            with open(os.open(env_dir / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+                file.write(value)
+        yield build_dir, env_dir
+
+
+def buildpack_step(name, *args, capture=False):
+    """Run the buildpack's step `name` (bin/NAME ARGS) as a host does: in the environment of
+    `build_environment`."""
+    return subprocess.run([sys.executable, "-m", "buildpack", name, *map(str, args)],
+                          env=build_environment(), capture_output=capture, text=True)
+
+
+def writable_folder(option, path, folder):
     """Make `folder` (for `option` `path`) and check that the build can write there, before
     the build rather than after it."""
     try:
@@ -175,7 +206,7 @@ def _replace_slug(out, build_dir):
         os.close(lock)
 
 
-def _config_vars(env_files, pairs):
+def config_vars(env_files, pairs):
     config = {}
     for path in env_files:
         env_file = environment.load_env_file(path)
@@ -221,23 +252,29 @@ def _beyond_a_link(app_dir, name):
     return any((app_dir / folder).is_symlink() for folder in list(Path(name).parents)[:-1])
 
 
-def _build(build_dir, cache, env_dir):
-    env = build_environment()
-    timings = []
-
-    def step(name, *args, capture=False):
-        started = time.monotonic()
-        result = subprocess.run([sys.executable, "-m", "buildpack", name, *map(str, args)],
-                                env=env, capture_output=capture, text=True)
-        timings.append((name, time.monotonic() - started))
-        return result
-
+def detect(build_dir, step=buildpack_step):
+    """bin/detect, as a host says its verdict; its exit status."""
     detected = step("detect", build_dir, capture=True)
     if detected.returncode:
         output.step("App not compatible with buildpack")
         sys.stderr.write(detected.stderr)
         return detected.returncode
     output.step(f"{detected.stdout.strip()} app detected")
+    return 0
+
+
+def _build(build_dir, cache, env_dir):
+    timings = []
+
+    def step(name, *args, capture=False):
+        started = time.monotonic()
+        result = buildpack_step(name, *args, capture=capture)
+        timings.append((name, time.monotonic() - started))
+        return result
+
+    status = detect(build_dir, step)
+    if status:
+        return status
     compiled = step("compile", build_dir, cache, env_dir)
     if compiled.returncode:
         return compiled.returncode
