@@ -1029,7 +1029,3 @@ def no_junit_written(path):
 def addon_not_provided(name):
     return f"app.json's test add-on {name} is not provided by runtime test: the tests run without it"
 
-
-def test_database_not_supported(origin):
-    return (f"{origin} asks for a PostgreSQL database, which runtime test does not provide yet: "
-            "remove it, or point DATABASE_URL at a database with --env")

@@ -23,11 +23,11 @@ from buildpack import app_json, ci, config_vars
 from buildpack.log import output
 from buildpack.log.output import BuildError
 from buildpack.slug import profile_d
-from runtime import messages
+from runtime import messages, services
 from runtime.commands import build
+from runtime.environment import Environment
 from runtime.errors import UserError
 
-POSTGRES_ADDON = "heroku-postgresql"
 JUNIT_RUNNER = "runtime_django_junit"  # the module name of runtime/django_junit.py on the tests' PYTHONPATH
 JUNIT_OUTPUT = "RUNTIME_JUNIT_XML"  # where it writes (its OUTPUT: it imports Django, runtime does not)
 
@@ -41,9 +41,7 @@ def add_parser(subparsers):
     parser.add_argument("app_dir", nargs="?", default=".", metavar="APP_DIR",
                         help="the app to test (default: the current folder)")
     build.add_cache_and_config_arguments(parser, "tests")
-    parser.add_argument("--db", choices=["postgres"],
-                        help="give the tests a PostgreSQL database (DATABASE_URL), as app.json's "
-                             "heroku-postgresql add-on does")
+    services.add_arguments(parser)
     parser.add_argument("--junit", metavar="FILE", help="write the results as JUnit XML to FILE")
     parser.set_defaults(func=run)
 
@@ -58,8 +56,11 @@ def run(args):
         junit.unlink(missing_ok=True)  # a file left from an earlier run is not this run's verdict
     build.writable_folder("--cache", cache, cache)
     config = {**tests.env, **build.config_vars(args.env_file, args.env)}
-    config.update(addon_config(tests.addons, args.db))
+    with _addons(app_dir, tests.addons, config, args) as provided:
+        return _run_tests(app_dir, cache, {**config, **provided}, tests, junit)
 
+
+def _run_tests(app_dir, cache, config, tests, junit):
     with build.private_build(app_dir, config, leave_out=[cache]) as (build_dir, env_dir):
         status = build.detect(build_dir) or build.buildpack_step("test-compile", build_dir, cache, env_dir).returncode
         if status:
@@ -94,15 +95,18 @@ def _test_environment(app_dir):
 
 # --- The add-ons: the one place `runtime test` provides what app.json's addons name --------
 
-def addon_config(addons, db):
-    """The config vars of the add-ons the tests get: DATABASE_URL from a local PostgreSQL for
-    heroku-postgresql (or --db postgres). Others are not provided, with a warning."""
-    for name in addons:
-        if name != POSTGRES_ADDON:
-            print(messages.line(messages.addon_not_provided(name), messages.WARNING), file=sys.stderr)
-    if db == "postgres" or POSTGRES_ADDON in addons:
-        raise UserError(messages.test_database_not_supported("--db postgres" if db else POSTGRES_ADDON))
-    return {}
+def _addons(app_dir, addons, config, args):
+    """The servers of the add-ons the tests get, for the block, which yields their config vars:
+    a local PostgreSQL for heroku-postgresql (or --db postgres) with an empty database each run,
+    as Heroku CI gives, and Redis for heroku-redis (or --redis). Others are not provided, with
+    a warning; a URL the test env or --env sets wins over an add-on's."""
+    for name in sorted(set(addons) - {services.POSTGRES_ADDON, services.REDIS_ADDON}):
+        print(messages.line(messages.addon_not_provided(name), messages.WARNING), file=sys.stderr)
+    env = Environment()
+    for name, value in config.items():
+        env.set(name, value, "config var")
+    return services.local_services(app_dir, env, args.db, args.redis, listed=set(addons),
+                                   database_suffix="_ci", fresh=True)
 
 
 def _tests_environment(build_dir, env_dir, junit):

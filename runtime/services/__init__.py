@@ -117,13 +117,16 @@ def _stopped(number, frame):
 
 
 @contextlib.contextmanager
-def local_services(app_root, env, db=None, use_redis=None, environ=os.environ):
-    """Run the servers chosen for the app at `app_root` (from the options and app.json) for
-    the block; their URLs are set in `env` (the app's Environment) and yielded {name: value}.
+def local_services(app_root, env, db=None, use_redis=None, environ=os.environ, listed=None,
+                   database_suffix="", fresh=False):
+    """Run the servers chosen for the app at `app_root` (from the options and the add-ons
+    `listed`, by default app.json's) for the block; their URLs are set in `env` (the app's
+    Environment) and yielded {name: value}. The database is named after the app, plus
+    `database_suffix`; `fresh`: an empty one each time, as Heroku CI's test runs get.
     SIGTERM and SIGHUP raise a UserError inside the block, so that the servers still stop."""
     sources = {name: setting.source for name, setting in env.settings.items()
                if setting.source != "default"}
-    choice = choose(db, use_redis, addons(app_root), sources)
+    choice = choose(db, use_redis, addons(app_root) if listed is None else listed, sources)
     for note in choice.notes:
         say(note)
     if not (choice.postgres or choice.redis):
@@ -138,7 +141,7 @@ def local_services(app_root, env, db=None, use_redis=None, environ=os.environ):
             if choice.postgres:
                 name = postgres.database_name(os.path.basename(built_from(os.path.abspath(app_root))))
                 extra["DATABASE_URL"] = _started(servers, postgres.running(
-                    data_folder(app_root, "postgres"), name, environ, say))
+                    data_folder(app_root, "postgres"), name + database_suffix, environ, say, fresh))
                 env.set("DATABASE_URL", extra["DATABASE_URL"], choice.postgres)
             if choice.redis:
                 extra["REDIS_URL"] = _started(servers, redis.running(data_folder(app_root, "redis"),

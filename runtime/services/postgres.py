@@ -220,8 +220,10 @@ class Cluster:
             args += ["-v", f"{name}={value}"]
         return self._run("psql", *args, stdin=sql).splitlines()
 
-    def create_database(self):
-        """Create the app's database unless it exists."""
+    def create_database(self, fresh=False):
+        """Create the app's database unless it exists; `fresh`: drop it first."""
+        if fresh:
+            self.query(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)', "postgres")
         if not self.query("SELECT 1 FROM pg_database WHERE datname = :'name'", "postgres",
                           name=self.database):
             self.query(f'CREATE DATABASE "{self.database}"', "postgres")
@@ -236,15 +238,15 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def running(folder, database, environ, say):
-    """PostgreSQL running for the block; yields its DATABASE_URL. The last command using it stops
-    it at the end."""
+def running(folder, database, environ, say, fresh=False):
+    """PostgreSQL running for the block; yields its DATABASE_URL (`fresh`: of an empty database).
+    The last command using it stops it at the end."""
     cluster = Cluster(folder, database, environ)
     with Shared(cluster.make_folder()) as shared:
         made = cluster.prepare()
         reused = cluster.start()
         try:
-            cluster.create_database()
+            cluster.create_database(fresh)
         except BaseException:
             if not reused:
                 cluster.stop()

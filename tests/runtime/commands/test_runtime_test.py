@@ -32,7 +32,7 @@ def test_the_config_var():
 APP_JSON = {"environments": {"test": {
     "scripts": {"test-setup": 'test "$SETUP_FAILS" != 1 || { echo "the set-up broke"; exit 3; }; '
                               'echo "set up with $GREETING" > setup.out'},
-    "env": {"GREETING": "hello", "FAIL": "0"}, "addons": [{"plan": "heroku-redis:mini"}]}}}
+    "env": {"GREETING": "hello", "FAIL": "0"}, "addons": [{"plan": "papertrail:choklad"}]}}}
 
 DJANGO_SUITE = """\
 import unittest
@@ -85,7 +85,7 @@ def test_passing_tests_pass_and_write_junit(pytest_app, cache, tmp_path):
     assert "3 passed, 1 skipped" in result.stdout
     assert result.stdout.endswith("\n-----> Tests passed\n")
     assert counts(junit) == {"tests": 4, "failures": 0, "errors": 0, "skipped": 1}
-    assert result.stderr.startswith("runtime: warning: app.json's test add-on heroku-redis is not provided by "
+    assert result.stderr.startswith("runtime: warning: app.json's test add-on papertrail is not provided by "
                                     "runtime test: the tests run without it\n")
     assert not (pytest_app / "setup.out").exists()  # the tests ran in a throwaway copy
 
@@ -141,15 +141,49 @@ def test_an_invalid_app_json_is_an_error_naming_the_key(app, tmp_path, app_json,
     assert result.stderr.count("\n") == 1  # one line, the fix in it
 
 
-@pytest.mark.parametrize("files, args, origin", [
-    ({"app.json": '{"environments": {"test": {"addons": ["heroku-postgresql:in-dyno"]}}}'}, [], "heroku-postgresql"),
-    ({}, ["--db", "postgres"], "--db postgres"),
-])
-def test_a_database_is_not_yet_provided(app, tmp_path, files, args, origin):
-    result = runtime("test", app({"manage.py": "", **files}), "--cache", tmp_path / "cache", *args)
-    assert result.returncode == 1
-    assert result.stderr == (f"runtime: error: {origin} asks for a PostgreSQL database, which runtime test does "
-                             "not provide yet: remove it, or point DATABASE_URL at a database with --env\n")
+POSTGRES_SUITE = """\
+import os
+
+import psycopg
+
+
+def _tables():
+    with psycopg.connect(os.environ["DATABASE_URL"]) as connection:
+        rows = connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return {row[0] for row in rows}
+
+
+def test_test_setup_migrated_a_postgresql_database():
+    assert os.environ["DATABASE_URL"].startswith("postgres://")
+    assert "django_migrations" in _tables()
+
+
+def test_the_database_is_new_for_each_run():
+    assert "left_by_an_earlier_run" not in _tables()
+    with psycopg.connect(os.environ["DATABASE_URL"]) as connection:
+        connection.execute("CREATE TABLE left_by_an_earlier_run (id int)")
+"""
+
+
+@pytest.mark.slow
+def test_the_heroku_postgresql_add_on_gives_the_tests_a_new_postgresql_database_each_run(
+        tmp_path_factory, cache, tmp_path):
+    app = apps.django_app(
+        tmp_path_factory.mktemp("postgres-app") / "app",
+        requirements="django\ngunicorn\nwhitenoise\ndj-database-url\npsycopg[binary]\n",
+        extra_settings='import dj_database_url\nDATABASES = {"default": dj_database_url.config()}\n',
+        files={"requirements-test.txt": "pytest\n", "tests/test_database.py": POSTGRES_SUITE,
+               "app.json": json.dumps({"environments": {"test": {
+                   "addons": ["heroku-postgresql:in-dyno"],
+                   "scripts": {"test-setup": "python manage.py migrate --noinput"}}}})})
+    junit = tmp_path / "junit.xml"
+    for _ in range(2):  # the second run finds no table of the first
+        result = runtime_test(app, cache, "--junit", junit)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "2 passed" in result.stdout
+        assert counts(junit) == {"tests": 2, "failures": 0, "errors": 0, "skipped": 0}
+    assert "runtime: PostgreSQL" in result.stderr, result.stderr
+    assert not list(app.glob(".runtime/postgres/data/postmaster.pid"))  # stopped at the end
 
 
 @pytest.mark.slow
