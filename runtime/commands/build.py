@@ -21,7 +21,7 @@ from pathlib import Path
 
 from buildpack import files, release
 from buildpack.log import output
-from runtime import environment, messages, procfile
+from runtime import environment, messages, procfile, slug_tar
 from runtime.errors import UserError
 
 # The build sees only these from the calling environment (Heroku's emulation keeps HOME,
@@ -51,6 +51,9 @@ def add_parser(subparsers):
                         "there (default: APP_DIR/.runtime/slug)")
     parser.add_argument("--cache", metavar="DIR",
                         help="the cache kept between builds (default: APP_DIR/.runtime/cache)")
+    parser.add_argument("--tar", metavar="FILE",
+                        help="also write the slug as Heroku's slug archive (a gzipped tar of ./app) "
+                        "to FILE, with its sha256 in FILE.sha256")
     parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
                         help="a config var for the build (repeatable)")
     parser.add_argument("--env-file", action="append", default=[], metavar="FILE",
@@ -64,13 +67,18 @@ def run(args):
         raise UserError(messages.app_dir_not_a_folder(args.app_dir))
     out = Path(args.out).resolve() if args.out else app_dir / ".runtime" / "slug"
     cache = Path(args.cache).resolve() if args.cache else app_dir / ".runtime" / "cache"
+    tar = Path(args.tar).resolve() if args.tar else None
     _refuse_overlaps(app_dir, out, cache)
     _refuse_to_replace(out)
+    if tar is not None:
+        _refuse_tar(tar, out)
     if cache.exists() and not cache.is_dir():
         raise UserError(messages.cache_is_a_file(cache))
     config = _config_vars(args.env_file, args.env)
     _writable_folder("--out", out, out.parent)
     _writable_folder("--cache", cache, cache)
+    if tar is not None:
+        _writable_folder("--tar", tar, tar.parent)
 
     with _private_folder() as private:
         # Outside the app, like a host's /tmp/build_<id>: the app's own repository, slug and
@@ -78,7 +86,8 @@ def run(args):
         build_dir, env_dir = private / "build", private / "env"
         build_dir.mkdir()
         env_dir.mkdir()
-        _copy_app(app_dir, build_dir, leave_out=[out, cache, app_dir / ".runtime"])
+        archives = [tar, slug_tar.checksum_file(tar)] if tar is not None else []
+        _copy_app(app_dir, build_dir, leave_out=[out, cache, app_dir / ".runtime", *archives])
         for name, value in config.items():
             with open(os.open(env_dir / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
                 file.write(value)
@@ -87,9 +96,20 @@ def run(args):
             print()
             output.step(messages.build_failed(status, out))
             return status
+        if tar is not None:  # from the private build folder, which no other build replaces
+            _write_tar(build_dir, tar)
         _replace_slug(out, build_dir)
         output.step(messages.slug_ready(out))
         return 0
+
+
+def _write_tar(build_dir, tar):
+    try:
+        digest = slug_tar.write(build_dir, tar)
+    except OSError as exc:  # a full disk: the slug in --out is left as it was too
+        raise UserError(messages.tar_not_written(tar, exc)) from None
+    output.step(messages.slug_archive_written(tar, slug_tar.checksum_file(tar)))
+    output.detail(messages.slug_archive_checksum(slug_tar.heroku_checksum(digest)))
 
 
 def _refuse_overlaps(app_dir, out, cache):
@@ -106,6 +126,14 @@ def _refuse_to_replace(out):
         raise UserError(messages.out_is_a_file(out))
     if out.exists() and any(out.iterdir()) and not (out / SLUG_MARK).is_file():
         raise UserError(messages.out_is_not_a_slug(out))
+
+
+def _refuse_tar(tar, out):
+    """--tar is replaced by the new archive: a file or nothing, outside the slug it is made of."""
+    if tar.is_dir():
+        raise UserError(messages.tar_is_a_folder(tar))
+    if out in tar.parents:
+        raise UserError(messages.tar_inside_out(tar, out))
 
 
 def _writable_folder(option, path, folder):
