@@ -95,3 +95,17 @@ def test_a_failed_build_writes_no_archive(tmp_path):
     assert result.returncode == 1
     assert not (tmp_path / "slug.tgz").exists() and not (tmp_path / "slug.tgz.sha256").exists()
     assert "Slug archive" not in result.stdout
+
+
+def test_a_cache_moved_to_another_folder_is_reused(built):
+    """As a CI cache step restores CACHE_DIR wherever the job's workspace is."""
+    moved = built.root / "restored-elsewhere" / "cache"
+    moved.parent.mkdir()
+    (built.root / "cache").rename(moved)
+    result = runtime_build(built.app, "--out", built.root / "slug", "--cache", moved, "--tar", built.root / "again.tgz")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "-----> Restoring cache\n       Using cached install of Python 3.12." in result.stdout
+    assert "-----> Dependencies unchanged since the last build: nothing to install (requirements.txt)" in result.stdout
+    assert "-----> Reusing the static files of the last build: nothing collectstatic reads has changed" in result.stdout
+    assert "Discarding cache" not in result.stdout and "Installing Python" not in result.stdout
+    assert (built.root / "again.tgz.sha256").read_text().endswith("  again.tgz\n")
