@@ -88,6 +88,17 @@ def test_a_tar_that_cannot_be_written_is_refused_before_the_build(built, tmp_pat
     assert not (tmp_path / "cache").exists()
 
 
+def test_a_disk_too_small_for_the_archive_is_an_error_and_leaves_out_as_it_was(built, small_volume, tmp_path):
+    volume = small_volume(tmp_path / "small", 4)
+    out = tmp_path / "slug"
+    result = runtime_build(built.app, "--out", out, "--cache", built.root / "cache", "--tar", volume / "slug.tgz")
+    assert result.returncode == 1
+    assert result.stderr == (f"runtime: error: --tar {volume / 'slug.tgz'} could not be written (No space left on "
+                             "device), and the slug was not put in --out either: free some space or give a "
+                             "folder you can write to\n")
+    assert os.listdir(volume) == [] and not out.exists()
+
+
 def test_a_failed_build_writes_no_archive(tmp_path):
     broken = apps.django_app(tmp_path / "broken", requirements="djangoo-rest-framewrok\n")
     result = runtime_build(broken, "--out", tmp_path / "slug", "--cache", tmp_path / "cache",
@@ -102,7 +113,11 @@ def test_a_cache_moved_to_another_folder_is_reused(built):
     moved = built.root / "restored-elsewhere" / "cache"
     moved.parent.mkdir()
     (built.root / "cache").rename(moved)
-    result = runtime_build(built.app, "--out", built.root / "slug", "--cache", moved, "--tar", built.root / "again.tgz")
+    try:
+        result = runtime_build(built.app, "--out", built.root / "slug", "--cache", moved,
+                               "--tar", built.root / "again.tgz")
+    finally:  # the module's other tests build with it where it was
+        moved.rename(built.root / "cache")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "-----> Restoring cache\n       Using cached install of Python 3.12." in result.stdout
     assert "-----> Dependencies unchanged since the last build: nothing to install (requirements.txt)" in result.stdout
