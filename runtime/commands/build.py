@@ -132,7 +132,7 @@ def _refuse_tar(tar, out):
     """--tar is replaced by the new archive: a file or nothing, outside the slug it is made of."""
     if tar.is_dir():
         raise UserError(messages.tar_is_a_folder(tar))
-    if out in tar.parents:
+    if tar == out or out in tar.parents:
         raise UserError(messages.tar_inside_out(tar, out))
 
 
