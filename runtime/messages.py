@@ -1029,3 +1029,27 @@ def no_junit_written(path):
 def addon_not_provided(name):
     return f"app.json's test add-on {name} is not provided by runtime test: the tests run without it"
 
+
+
+# --- runtime build --tar: the slug archive ----------------------------------------------
+
+
+def tar_is_a_folder(tar):
+    return f"--tar {tar} is a folder: give the name of the archive file to write, such as slug.tgz"
+
+
+def tar_inside_out(tar, out):
+    return f"--tar {tar} is inside --out {out}, which the new slug replaces: give a file outside the slug"
+
+
+def slug_archive_written(tar, checksum_file):
+    return f"Slug archive written to {tar} (./app, as Heroku's slugs), its sha256 in {checksum_file}"
+
+
+def slug_archive_checksum(checksum):
+    return f"Checksum for Heroku's slug create: {checksum}"
+
+
+def tar_not_written(tar, exc):
+    return (f"--tar {tar} could not be written ({exc.strerror}), and the slug was not put in --out "
+            "either: free some space or give a folder you can write to")

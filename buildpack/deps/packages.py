@@ -10,6 +10,7 @@ So are the --hash pins the cached install was verified against (see `_unverified
 
 import hashlib
 import json
+import shutil
 from collections import namedtuple
 from pathlib import Path
 
@@ -253,15 +254,19 @@ def _pip_compile(ctx, installer, args):
                               "--from", f"pip-tools=={PIP_TOOLS_VERSION}", "pip-compile"] + args,
                              env, ctx.build_dir)
     venv = ctx.cache_dir / "tools" / f"pip-tools-{PIP_TOOLS_VERSION}-py{ctx.python_version}"
-    pip_compile = venv / "bin" / "pip-compile"
-    if not pip_compile.exists():
+    python = venv / "bin" / "python"
+    # The Python of an environment whose own Python is gone (a cache restored on another
+    # machine, or moved with the uv-installed Python it was made from) is a dangling link.
+    if not (python.exists() and (venv / "bin" / "pip-compile").exists()):
+        shutil.rmtree(venv, ignore_errors=True)
         for command in ([str(ctx.interpreter.executable), "-m", "venv", str(venv)],
-                        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                         f"pip-tools=={PIP_TOOLS_VERSION}"]):
+                        [str(python), "-m", "pip", "install", "--quiet", f"pip-tools=={PIP_TOOLS_VERSION}"]):
             status, log = output.run(command, env=installer.env(env), cwd=ctx.build_dir)
             if status:
                 return status, log
-    return output.run([str(pip_compile)] + args, env=installer.env(env), cwd=ctx.build_dir)
+    # `python -m`, not bin/pip-compile, whose first line names the folder the environment was
+    # made in: a cache restored at another path (a CI cache) still runs it.
+    return output.run([str(python), "-m", "piptools", "compile"] + args, env=installer.env(env), cwd=ctx.build_dir)
 
 
 def _fingerprint(ctx, installer, manifest, inputs, referenced):

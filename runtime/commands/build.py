@@ -21,7 +21,7 @@ from pathlib import Path
 
 from buildpack import files, release
 from buildpack.log import output
-from runtime import environment, messages, procfile
+from runtime import environment, messages, procfile, slug_tar
 from runtime.errors import UserError
 
 # The build sees only these from the calling environment (Heroku's emulation keeps HOME,
@@ -49,6 +49,9 @@ def add_parser(subparsers):
                         help="the app to build (default: the current folder)")
     parser.add_argument("--out", metavar="DIR", help="where the slug goes, replacing an earlier slug "
                         "there (default: APP_DIR/.runtime/slug)")
+    parser.add_argument("--tar", metavar="FILE",
+                        help="also write the slug as Heroku's slug archive (a gzipped tar of ./app) "
+                        "to FILE, with its sha256 in FILE.sha256")
     add_cache_and_config_arguments(parser, "build")
     parser.set_defaults(func=run)
 
@@ -76,22 +79,39 @@ def app_and_cache(args):
 def run(args):
     app_dir, cache = app_and_cache(args)
     out = Path(args.out).resolve() if args.out else app_dir / ".runtime" / "slug"
+    tar = Path(args.tar).resolve() if args.tar else None
     _refuse_overlaps(app_dir, out, cache)
     _refuse_to_replace(out)
+    if tar is not None:
+        _refuse_tar(tar, out)
     check_cache(cache)
     config = config_vars(args.env_file, args.env)
     writable_folder("--out", out, out.parent)
     writable_folder("--cache", cache, cache)
+    if tar is not None:
+        writable_folder("--tar", tar, tar.parent)
 
-    with private_build(app_dir, config, leave_out=[out, cache]) as (build_dir, env_dir):
+    archives = [tar, slug_tar.checksum_file(tar)] if tar is not None else []
+    with private_build(app_dir, config, leave_out=[out, cache, *archives]) as (build_dir, env_dir):
         status = _build(build_dir, cache, env_dir)
         if status:
             print()
             output.step(messages.build_failed(status, out))
             return status
+        if tar is not None:  # from the private build folder, which no other build replaces
+            _write_tar(build_dir, tar)
         _replace_slug(out, build_dir)
         output.step(messages.slug_ready(out))
         return 0
+
+
+def _write_tar(build_dir, tar):
+    try:
+        digest = slug_tar.write(build_dir, tar)
+    except OSError as exc:  # a full disk: the slug in --out is left as it was too
+        raise UserError(messages.tar_not_written(tar, exc)) from None
+    output.step(messages.slug_archive_written(tar, slug_tar.checksum_file(tar)))
+    output.detail(messages.slug_archive_checksum(slug_tar.heroku_checksum(digest)))
 
 
 def _refuse_overlaps(app_dir, out, cache):
@@ -108,6 +128,14 @@ def _refuse_to_replace(out):
         raise UserError(messages.out_is_a_file(out))
     if out.exists() and any(out.iterdir()) and not (out / SLUG_MARK).is_file():
         raise UserError(messages.out_is_not_a_slug(out))
+
+
+def _refuse_tar(tar, out):
+    """--tar is replaced by the new archive: a file or nothing, outside the slug it is made of."""
+    if tar.is_dir():
+        raise UserError(messages.tar_is_a_folder(tar))
+    if tar == out or out in tar.parents:
+        raise UserError(messages.tar_inside_out(tar, out))
 
 
 def check_cache(cache):

@@ -45,6 +45,7 @@ class Entry:
     source: Path | None = None
     data: bytes | None = None
     target: str = ""  # a link's target; a hard link's is another entry's name
+    mtime: int | None = None  # None: the tar's one time for every entry
 
 
 @dataclass(frozen=True)
@@ -110,20 +111,27 @@ def split(slug_dir):
 
 
 def _entry(path, relative, info, seen, layer):
-    name = f"{APP_ROOT}/{relative}"
+    if (layer == APP and stat.S_ISREG(info.st_mode) and info.st_size >= len(SQLITE_HEADER)
+            and _is_sqlite(path)):
+        return None
+    return entry_of(path, f"{APP_ROOT}/{relative}", info, seen, APP_USER)
+
+
+def entry_of(path, name, info, seen, owner, mtime=None):
+    """The tar entry `name` for the file at `path` (`info` its lstat), or None for what a tar
+    cannot hold. `seen` maps (device, inode) to the first name of a file with several links:
+    the later names become hard links to it."""
     mode = stat.S_IMODE(info.st_mode) & 0o777
     if stat.S_ISDIR(info.st_mode):
-        return Entry(name, "dir", mode, APP_USER)
+        return Entry(name, "dir", mode, owner, mtime=mtime)
     if stat.S_ISLNK(info.st_mode):
-        return Entry(name, "link", 0o777, APP_USER, target=os.readlink(path))
+        return Entry(name, "link", 0o777, owner, target=os.readlink(path), mtime=mtime)
     if not stat.S_ISREG(info.st_mode):
         return None  # a socket or pipe left by a process: nothing a tar can hold
-    if layer == APP and info.st_size >= len(SQLITE_HEADER) and _is_sqlite(path):
-        return None
     first = seen.setdefault((info.st_dev, info.st_ino), name) if info.st_nlink > 1 else name
     if first != name:
-        return Entry(name, "hardlink", mode, APP_USER, target=first)
-    return Entry(name, "file", mode, APP_USER, source=Path(path))
+        return Entry(name, "hardlink", mode, owner, target=first, mtime=mtime)
+    return Entry(name, "file", mode, owner, source=Path(path), mtime=mtime)
 
 
 def _is_sqlite(path):
@@ -153,14 +161,14 @@ def mtime():
 def diff_id(entries, when):
     """The digest of the layer's tar, without compressing it: an unchanged layer is known by it."""
     sink = HashingWriter(None)
-    _write_tar(entries, sink, when)
+    write_tar(entries, sink, when)
     return sink.digest()
 
 
 def write(entries, when, folder):
     """Write the layer as a gzip blob in `folder` (a temporary file there); returns (Blob, the
     temporary file), for the caller to move to the blob's name."""
-    return compress(lambda tar: _write_tar(entries, tar, when), folder)
+    return compress(lambda tar: write_tar(entries, tar, when), folder)
 
 
 def compress(produce, folder):
@@ -222,12 +230,13 @@ def _gzip_member(piece):
     return compressor.compress(piece) + compressor.flush()
 
 
-def _write_tar(entries, stream, when):
+def write_tar(entries, stream, when):
+    """Write `entries` as a tar to `stream`, each with its own time or else `when`."""
     # The GNU format stores long names without pax headers, which would carry times.
     with tarfile.open(fileobj=stream, mode="w|", format=tarfile.GNU_FORMAT) as tar:
         for entry in entries:
             info = tarfile.TarInfo(entry.name)
-            info.mode, info.mtime = entry.mode, when
+            info.mode, info.mtime = entry.mode, when if entry.mtime is None else entry.mtime
             info.uid = info.gid = entry.owner
             info.uname = info.gname = ""
             if entry.kind == "dir":

@@ -1,6 +1,8 @@
 """The cached environment's key and the reasons it is discarded: what the build log prints
 under "Discarding cache since:"."""
 
+from types import SimpleNamespace
+
 from buildpack.layers import environment
 
 
@@ -33,3 +35,17 @@ def test_a_cache_from_before_the_format_or_without_a_key_is_discarded_naming_wha
     assert environment.reasons({**wanted, "format": 0}, wanted) == [
         f"The cache format has changed from 0 to {environment.FORMAT}"]
     assert environment.reasons({}, wanted)[0] == f"The cache format has changed from None to {environment.FORMAT}"
+
+
+def test_the_key_names_no_folder_so_a_cache_restored_at_another_path_fits():
+    """A CI cache step restores CACHE_DIR wherever the job runs: the Python uv downloaded into
+    the cache, and the build folder, are somewhere else the next time."""
+    def build(cache_dir):
+        interpreter = SimpleNamespace(system=False, version=(3, 12, 4),
+                                      executable=f"{cache_dir}/python-installs/cpython-3.12.4-linux-x86_64-gnu/bin/python3.12")
+        return SimpleNamespace(stack="heroku-24", python_version="3.12.4", interpreter=interpreter,
+                               cache_dir=cache_dir, build_dir=f"/tmp/build_{len(cache_dir)}")
+
+    installer = SimpleNamespace(name="uv")
+    made = environment.build_key(build("/home/runner/work/app/cache"), installer)
+    assert environment.reasons(made, environment.build_key(build("/builds/group/app/.cache"), installer)) == []
