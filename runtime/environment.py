@@ -8,7 +8,8 @@ Layers, lowest first (a later layer wins):
    interpreter (never imported here), the way Django's `if os.path.isfile('env.py'): import env`
    would run it;
 3. `.env` files (python-dotenv syntax), in the order given;
-4. the real environment of `runtime` (with `--override`, layers 3 and 4 swap);
+4. the real environment of `runtime` (with `--override`, layers 3 and 4 swap); for a run on
+   this machine, then runtime.local_logging's folder in front of PYTHONPATH;
 5. for a built slug, HOME set to the app root and `.profile.d/*.sh` sourced by bash on top of
    all of the above, as the platform does at dyno start;
 6. per-process values injected by the runner: PORT and DYNO (see runtime.formation).
@@ -29,7 +30,7 @@ from dotenv.variables import parse_variables
 
 from buildpack import config_vars
 from buildpack.log.messages import excerpt
-from runtime import messages
+from runtime import local_logging, messages
 from runtime.errors import UserError, not_utf8
 from runtime.supervisor import reaper
 
@@ -325,6 +326,8 @@ def load(app_dir, env_files, override=False, environ=None, source_scripts=True, 
     else:
         apply_files()
         apply_real_environment()
+    if local:
+        local_logging.add_layer(env)
 
     if not os.path.isdir(os.path.join(app_dir, ".profile.d")):
         return env

@@ -1053,3 +1053,73 @@ def slug_archive_checksum(checksum):
 def tar_not_written(tar, exc):
     return (f"--tar {tar} could not be written ({exc.strerror}), and the slug was not put in --out "
             "either: free some space or give a folder you can write to")
+
+
+# --- local error logging, and the runtime check findings that go with it ----------------
+
+def local_logging_source():
+    return ("runtime (shows Django's request errors on stderr in local runs; "
+            "RUNTIME_LOCAL_LOGGING=0 turns it off)")
+
+
+_RELEASE_LINE = "release: python manage.py migrate --noinput"
+
+
+def no_release_with_migrations(path, migration):
+    return (f"{path}: no `release` process type, while the app has migrations ({migration}): a "
+            "deploy would start the new code on a database without its tables",
+            f"add `{_RELEASE_LINE}` to the Procfile; it runs once per deploy, before the new "
+            "processes start")
+
+
+def release_with_migrations(where):
+    return f"{where}: `release` runs before each deploy, for the app's migrations"
+
+
+def python_version_pinned(version):
+    return f".python-version asks for Python {version}"
+
+
+def python_version_file_missing(source, minor):
+    """`source`: where the build takes its Python from instead (runtime.txt, requires-python in
+    pyproject.toml), or None for the build's default."""
+    why = (f"the build reads {source} instead" if source else
+           "the build picks its default Python, which changes as new Pythons come out")
+    return (f"no .python-version: {why}",
+            f"pin the Python the app runs on: echo {minor} > .python-version"
+            + (" && git rm runtime.txt" if source == "runtime.txt" else ""))
+
+
+def python_version_unreadable(title, body):
+    return f"the build would fail: {title}", " ".join(body.split())
+
+
+def secret_key_fallback():
+    return ("SECRET_KEY has a fallback in the settings that is used when DEBUG is off: a platform "
+            "that forgot to set SECRET_KEY would run on the key in the repository",
+            "fall back only while debugging, after DEBUG is set: SECRET_KEY = "
+            "os.environ.get(\"SECRET_KEY\") or (\"insecure-dev-key\" if DEBUG else None) (Django "
+            "then refuses to run without a key; builds get a stand-in key)")
+
+
+def secret_key_no_fallback():
+    return "SECRET_KEY has no fallback when DEBUG is off"
+
+
+LOGGING_FIX = ('LOGGING = {"version": 1, "disable_existing_loggers": False, '
+               '"handlers": {"console": {"class": "logging.StreamHandler"}}, '
+               '"root": {"handlers": ["console"], "level": "INFO"}, '
+               '"loggers": {"django": {"level": "INFO"}}}')
+
+
+def errors_not_logged():
+    return ("with DEBUG off, Django's request errors (a 500's traceback, why a request got 400) "
+            "reach no handler that writes to stdout or stderr, so the platform's logs would not "
+            "show them",
+            f"add to the settings: {LOGGING_FIX} (the `django` entry replaces Django's own "
+            "handlers: its debug-only console handler would print each line twice with DEBUG on, "
+            "and mail_admins)")
+
+
+def errors_logged():
+    return "with DEBUG off, Django's request errors are logged to stdout or stderr"

@@ -10,6 +10,10 @@ with a minimal environment like a build's, and so without the app's .env:
 - platform: the variables a platform sets (a SECRET_KEY, a DATABASE_URL, hostnames, DEBUG and
   DJANGO_DEBUG set to "False"): the settings must use them; `check --deploy` runs here;
 - debugging: DEBUG=True and DJANGO_DEBUG=True: a way to turn debugging on is expected.
+
+With the platform's variables it also runs `manage.py shell -c` once more, to ask the configured
+logging whether a request error would reach stdout or stderr, by the rule local runs use to
+show it (runtime.local_logging).
 """
 
 import os
@@ -23,11 +27,23 @@ from buildpack import slug
 from buildpack.django import discovery, settings
 from buildpack.log import messages as build_messages
 from buildpack.log.output import BuildError
-from runtime import messages
+from runtime import local_logging, messages
 from runtime.checks import FAIL, PASS, WARN, Finding
 
 HOST = "app.example.com"
 SLUG_PYTHON = slug.PYTHON_HOME / "bin" / "python"
+LOGGING_MARK = "runtime-check-errors-shown:"
+# Run by `manage.py shell -c` (so after django.setup() configured logging), in the app's Python.
+ERRORS_SHOWN = f"""
+import importlib.util, logging
+spec = importlib.util.spec_from_file_location("runtime_local_logging", {local_logging.SITECUSTOMIZE!r})
+rule = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(rule)
+logger = logging.getLogger("django.request")
+record = logger.makeRecord(logger.name, logging.ERROR, "", 0, "Internal Server Error", (), None)
+shown = not logger.disabled and logger.isEnabledFor(logging.ERROR) and rule.console_shows(record)
+print({LOGGING_MARK!r}, "yes" if shown else "no")
+"""
 
 
 def check(app):
@@ -43,9 +59,9 @@ def check(app):
         yield Finding(FAIL, *messages.no_python_for_django())
         return
     with tempfile.TemporaryDirectory(prefix="runtime-check-") as scratch:
-        def run(env, deploy_checks=False):
+        def run(env, deploy_checks=False, args=("help",)):
             return settings.run_manage_py(
-                python, Path(app.root, project.manage_py), ["help"], _environment(env), scratch,
+                python, Path(app.root, project.manage_py), list(args), _environment(env), scratch,
                 show=False, deploy_checks=deploy_checks)
 
         bare = run({})
@@ -56,23 +72,26 @@ def check(app):
         secret = "runtime-check-" + secrets.token_hex(24)
         # An SQLite URL: its driver is always there, and nothing connects to it.
         database = os.path.join(scratch, "platform.sqlite3")
-        platform = run({"SECRET_KEY": secret, "DJANGO_SECRET_KEY": secret,
+        platform_env = {"SECRET_KEY": secret, "DJANGO_SECRET_KEY": secret,
                         "DATABASE_URL": f"sqlite:///{database}",
                         "DEBUG": "False", "DJANGO_DEBUG": "False", "ALLOWED_HOSTS": HOST,
-                        "DJANGO_ALLOWED_HOSTS": HOST, "DOMAIN": HOST, "APP_HOSTNAMES": HOST},
-                       deploy_checks=True)
+                        "DJANGO_ALLOWED_HOSTS": HOST, "DOMAIN": HOST, "APP_HOSTNAMES": HOST}
+        platform = run(platform_env, deploy_checks=True)
         debugging = run({"DEBUG": "True", "DJANGO_DEBUG": "True"})
+        logging_run = run(platform_env, args=("shell", "-c", ERRORS_SHOWN))
     if platform.status or debugging.status:
         failed = platform if platform.status else debugging
         yield Finding(FAIL, *messages.settings_fail_with_platform_variables(_last_line(failed.output)))
         return
     facts = platform.report
     yield _secret_key(facts)
+    yield from _secret_key_fallback(bare.report, facts)
     yield _debug(bare.report, facts, debugging.report)
     yield _allowed_hosts(facts)
     yield _database(facts, database)
     yield from _static_files(facts)
     yield from _deploy_checks(facts)
+    yield from _errors_logged(logging_run)
     yield from _committed_env_files(app.root, project)
 
 
@@ -104,6 +123,17 @@ def _secret_key(facts):
     if source is None:
         return Finding(FAIL, *messages.secret_key_empty())
     return Finding(FAIL, *messages.secret_key_hard_coded())
+
+
+def _secret_key_fallback(bare, platform):
+    """Without SECRET_KEY in the environment and DEBUG off (the bare run), a key read from the
+    environment (as on the platform) should be empty, not the settings' fallback."""
+    if platform.get("secret_key_from") not in ("SECRET_KEY", "DJANGO_SECRET_KEY") or bare.get("debug"):
+        return  # hard-coded or debugging by default: other findings say so
+    if bare.get("secret_key_from") == "settings":
+        yield Finding(FAIL, *messages.secret_key_fallback())
+    else:
+        yield Finding(PASS, messages.secret_key_no_fallback())
 
 
 def _debug(bare, platform, debugging):
@@ -150,6 +180,16 @@ def _deploy_checks(facts):
     for found in facts.get("deploy_checks", []):
         status = FAIL if found["level"] >= 40 else WARN  # ERROR and CRITICAL fail the deploy
         yield Finding(status, *messages.deploy_check_found(found["id"], found["text"], found["hint"]))
+
+
+def _errors_logged(run):
+    answer = next((line.split()[-1] for line in run.output.splitlines() if line.startswith(LOGGING_MARK)), None)
+    if answer is None:  # shell -c failed (its output has the reason): nothing to say about logging
+        return
+    if answer == "yes":
+        yield Finding(PASS, messages.errors_logged())
+    else:
+        yield Finding(WARN, *messages.errors_not_logged())
 
 
 def _committed_env_files(root, project):

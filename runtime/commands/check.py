@@ -2,12 +2,13 @@
 
 from runtime import messages
 from runtime.app import App, add_app_arguments
-from runtime.checks import FAIL, PASS, WARN, django_contract, web_process
+from runtime.checks import FAIL, PASS, WARN, django_contract, python_version, release_phase, web_process
 from runtime.checks import env_files as env_files_check
 from runtime.checks import procfile as procfile_check
 
 # In report order.
-CHECKS = [procfile_check.check, env_files_check.check, web_process.check, django_contract.check]
+CHECKS = [procfile_check.check, env_files_check.check, web_process.check, release_phase.check,
+          python_version.check, django_contract.check]
 LABELS = {PASS: "PASS", WARN: "WARN", FAIL: "FAIL"}
 INDENT = " " * 6
 
@@ -16,9 +17,11 @@ def add_parser(subparsers):
     parser = subparsers.add_parser(
         "check", help="check the app against the deploy contract (Procfile, .env, env.py, settings)",
         description="Check an app against docs/contract.md (its Procfile, .env and env.py, its web "
-        "process, and its Django settings: they import without a database or secret, read secret, "
-        "debug, hosts and database from the environment, serve static files with WhiteNoise, pass "
-        "`manage.py check --deploy`) and print one PASS, WARN or FAIL line per finding, each "
+        "process, a release phase for its migrations, its .python-version, and its Django "
+        "settings: they import without a database or secret, read secret, debug, hosts and "
+        "database from the environment with no secret fallback when DEBUG is off, serve static "
+        "files with WhiteNoise, log errors to stdout or stderr, pass `manage.py check --deploy`) "
+        "and print one PASS, WARN or FAIL line per finding, each "
         "problem with its fix. Exits 1 when anything fails.")
     add_app_arguments(parser, app_dir_positional=True, real_environment=False)
     parser.set_defaults(func=check)

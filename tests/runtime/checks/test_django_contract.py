@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from runtime import messages
 from tests import apps
 from tests.runtime.helpers import clean_env, runtime
 
@@ -15,8 +16,8 @@ from tests.runtime.helpers import clean_env, runtime
 WELL_CONFIGURED = """\
 import dj_database_url
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-key-for-builds-only")
 DEBUG = os.environ.get("DJANGO_DEBUG") == "True"
+SECRET_KEY = os.environ.get("SECRET_KEY") or ("insecure-dev-key" if DEBUG else None)
 ALLOWED_HOSTS = [host.strip() for host in [os.environ.get("DOMAIN", "")]
                  + os.environ.get("DOMAIN_ALIASES", "").split(",") if host.strip()]
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
@@ -27,7 +28,7 @@ SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT") != "False"
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
-"""
+""" + messages.LOGGING_FIX + "\n"
 PROCFILE = "web: gunicorn mysite.wsgi\nrelease: python manage.py migrate --noinput\n"
 
 
@@ -93,11 +94,13 @@ def test_runtime_check_passes_a_well_configured_app(configured_app, built_slug):
     passes = [
         "PASS  manage.py: the settings import without DATABASE_URL and SECRET_KEY, as during a build",
         "PASS  SECRET_KEY is read from the environment (SECRET_KEY)",
+        "PASS  SECRET_KEY has no fallback when DEBUG is off",
         "PASS  DEBUG is read from the environment, off unless set to True",
         "PASS  ALLOWED_HOSTS is read from the environment",
         "PASS  DATABASES is read from DATABASE_URL",
         "PASS  STATIC_ROOT is set and WhiteNoise serves it "
         "(whitenoise.storage.CompressedManifestStaticFilesStorage)",
+        "PASS  with DEBUG off, Django's request errors are logged to stdout or stderr",
     ]
     # The app in its git checkout, with `python` from its virtualenv (here: the slug's) on PATH.
     result = runtime("check", str(configured_app), cwd=configured_app, env=with_python_of(built_slug), timeout=120)
@@ -107,9 +110,10 @@ def test_runtime_check_passes_a_well_configured_app(configured_app, built_slug):
         f"PASS  {configured_app}/Procfile: 2 process types (web, release)",
         f"PASS  {configured_app}/.env: 1 variable",
         f"PASS  {configured_app}/Procfile:1: `web` runs gunicorn without --bind, so it binds 0.0.0.0:$PORT itself",
+        "PASS  .python-version asks for Python 3.12",
         *passes,
         "PASS  .env and env.py are not tracked by git",
-        "0 failed, 0 warnings, 10 passed"]
+        "0 failed, 0 warnings, 13 passed"]
 
     # The built slug, with its own Python, named by an absolute and by a relative path.
     for named, cwd in ((str(built_slug), built_slug), (built_slug.name, built_slug.parent)):
@@ -209,3 +213,51 @@ def test_runtime_check_looks_at_where_web_listens(tmp_path, command, status, mes
     assert any(line.startswith(f"{status}  {tmp_path}/Procfile:1: {message}")
                for line in result.stdout.splitlines()), result.stdout
     assert result.returncode == (1 if status == "FAIL" else 0)
+
+
+@pytest.mark.parametrize("secret_key, line, fix", [
+    ('SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-fallback")',
+     "FAIL  SECRET_KEY has a fallback in the settings that is used when DEBUG is off: a platform that "
+     "forgot to set SECRET_KEY would run on the key in the repository",
+     'fix: fall back only while debugging, after DEBUG is set: SECRET_KEY = os.environ.get("SECRET_KEY") '
+     'or ("insecure-dev-key" if DEBUG else None) (Django then refuses to run without a key; builds get '
+     "a stand-in key)"),
+    ('SECRET_KEY = os.environ.get("SECRET_KEY") or ("insecure-dev-key" if DEBUG else None)',
+     "PASS  SECRET_KEY has no fallback when DEBUG is off", ""),
+], ids=["fallback", "fallback only while debugging"])
+def test_runtime_check_fails_a_secret_key_fallback_used_with_debug_off(built_slug, tmp_path, secret_key, line, fix):
+    root = apps.django_app(tmp_path / "app", extra_settings=secret_key + "\n")
+
+    result = runtime("check", str(root), cwd=root, env=with_python_of(built_slug), timeout=120)
+
+    assert findings(result.stdout).get(line) == fix, result.stdout + result.stderr
+    assert "PASS  SECRET_KEY is read from the environment (SECRET_KEY)" in result.stdout.splitlines()
+    assert result.returncode == (1 if line.startswith("FAIL") else 0), result.stdout
+
+
+ROOT_FILE_ONLY = """\
+LOGGING = {"version": 1, "disable_existing_loggers": True,
+           "handlers": {"file": {"class": "logging.FileHandler", "filename": os.devnull}},
+           "root": {"handlers": ["file"], "level": "INFO"}}
+"""
+
+
+@pytest.mark.parametrize("logging, status", [
+    ("", "WARN"),
+    (ROOT_FILE_ONLY, "WARN"),
+    (messages.LOGGING_FIX + "\n", "PASS"),
+    ('LOGGING = {"version": 1, "handlers": {"out": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}}, '
+     '"loggers": {"django.request": {"handlers": ["out"], "propagate": False}}}\n', "PASS"),
+], ids=["Django's default", "a file only", "the fix", "django.request to stdout"])
+def test_runtime_check_warns_when_request_errors_reach_no_stdout_or_stderr(built_slug, tmp_path, logging, status):
+    root = apps.django_app(tmp_path / "app", extra_settings=logging)
+
+    result = runtime("check", str(root), cwd=root, env=with_python_of(built_slug), timeout=120)
+
+    found = findings(result.stdout)
+    if status == "WARN":
+        warning, fix = messages.errors_not_logged()
+        assert found.get(f"WARN  {warning}") == f"fix: {fix}", result.stdout + result.stderr
+        assert fix.startswith(f"add to the settings: {messages.LOGGING_FIX} (the `django` entry")
+    else:
+        assert f"PASS  {messages.errors_logged()}" in found, result.stdout + result.stderr
