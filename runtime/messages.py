@@ -667,8 +667,9 @@ def web_does_not_bind_port(where):
             f"bind 0.0.0.0:$PORT, e.g. `{_WEB_EXAMPLE}`")
 
 
-_SECRET_KEY_FIX = ("read it from the environment, with a default for builds: "
-                   "SECRET_KEY = os.environ.get(\"SECRET_KEY\", \"insecure-build-key\")")
+_SECRET_KEY_FIX = ("read it from the environment (builds get a stand-in), with a key for DEBUG only, "
+                   "after DEBUG: SECRET_KEY = os.environ.get(\"SECRET_KEY\") or "
+                   "(\"insecure-dev-key\" if DEBUG else None)")
 _DEBUG_FIX = ("parse it strictly, off by default: "
               "DEBUG = os.environ.get(\"DJANGO_DEBUG\") == \"True\"")
 _ALLOWED_HOSTS_FIX = ("build it from the environment: ALLOWED_HOSTS = [os.environ.get(\"DOMAIN\", \"\")] + "
@@ -693,8 +694,9 @@ def settings_fail_for_build(manage_py, last_line):
     return (f"{manage_py}: the settings don't import without DATABASE_URL and SECRET_KEY, as "
             "during a build:\n" + last_line,
             "give every variable the settings read a default for builds, e.g. "
-            "os.environ.get(\"SECRET_KEY\", \"insecure-build-key\") and "
-            "dj_database_url.config(default=\"sqlite:///db.sqlite3\")")
+            "dj_database_url.config(default=\"sqlite:///db.sqlite3\"), and read SECRET_KEY with "
+            "os.environ.get(\"SECRET_KEY\") (the build gives a stand-in; a key that is missing "
+            "at run time is Django's error)")
 
 
 def settings_import_for_build(manage_py):

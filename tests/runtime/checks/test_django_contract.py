@@ -143,8 +143,8 @@ def test_runtime_check_reports_each_problem_of_a_startproject_app_with_its_fix(b
     found = findings(result.stdout)
     expected = {
         "FAIL  SECRET_KEY is hard-coded in the settings: the key in the repository signs production sessions":
-            'fix: read it from the environment, with a default for builds: '
-            'SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-build-key")',
+            'fix: read it from the environment (builds get a stand-in), with a key for DEBUG only, after DEBUG: '
+            'SECRET_KEY = os.environ.get("SECRET_KEY") or ("insecure-dev-key" if DEBUG else None)',
         "FAIL  DEBUG is on when no DEBUG variable is set: production would show tracebacks and settings to anyone":
             'fix: parse it strictly, off by default: DEBUG = os.environ.get("DJANGO_DEBUG") == "True"',
         "FAIL  ALLOWED_HOSTS is [] whatever the environment says (DOMAIN, ALLOWED_HOSTS ...): requests for "
@@ -194,8 +194,8 @@ def test_runtime_check_says_when_secret_key_stays_empty(built_slug, tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     found = findings(result.stdout)
     assert found["FAIL  SECRET_KEY is empty even when SECRET_KEY is set in the environment"] == (
-        'fix: read it from the environment, with a default for builds: '
-        'SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-build-key")'), result.stdout
+        'fix: read it from the environment (builds get a stand-in), with a key for DEBUG only, after DEBUG: '
+        'SECRET_KEY = os.environ.get("SECRET_KEY") or ("insecure-dev-key" if DEBUG else None)'), result.stdout
     assert "PASS  manage.py: the settings import without DATABASE_URL and SECRET_KEY, as during a build" in found
 
 
