@@ -911,3 +911,17 @@ def deployed(directory):
 
 def removed(path):
     return f"removed {path} (the last export's, no longer exported)"
+
+
+# --- the first hour: version, usage, busy port ---------------------------------------------
+
+def version(number):
+    if number is None:
+        return (f"{PROGRAM}: version unknown (run from a checkout that is not installed: "
+                "pip install it, or run scripts/setup)")
+    return f"{PROGRAM} {number}"
+
+
+def unrecognized_arguments(arguments):
+    # argparse's own wording, for the arguments it would have reported with the top-level usage
+    return f"unrecognized arguments: {excerpt(' '.join(arguments))}"
