@@ -925,3 +925,10 @@ def version(number):
 def unrecognized_arguments(arguments):
     # argparse's own wording, for the arguments it would have reported with the top-level usage
     return f"unrecognized arguments: {excerpt(' '.join(arguments))}"
+
+
+def port_in_use(name, port):
+    return (f"{name} stopped before it was up, and another program listens on its PORT {port}: "
+            "stop that program (another server, or another `runtime start`?), or give this app "
+            "other ports with `-p PORT` or the PORT variable (web gets PORT, each next process "
+            "type 100 more)")
