@@ -12,6 +12,7 @@ import errno
 import fcntl
 import os
 import re
+import selectors
 import shutil
 import subprocess
 import sys
@@ -82,7 +83,7 @@ def run(args):
         for name, value in config.items():
             with open(os.open(env_dir / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
                 file.write(value)
-        status = _build(build_dir, cache, env_dir)
+        status = _build(build_dir, cache, env_dir, out)
         if status:
             print()
             output.step(messages.build_failed(status, out))
@@ -221,14 +222,17 @@ def _beyond_a_link(app_dir, name):
     return any((app_dir / folder).is_symlink() for folder in list(Path(name).parents)[:-1])
 
 
-def _build(build_dir, cache, env_dir):
+def _build(build_dir, cache, env_dir, out):
     env = build_environment()
     timings = []
 
     def step(name, *args, capture=False):
         started = time.monotonic()
-        result = subprocess.run([sys.executable, "-m", "buildpack", name, *map(str, args)],
-                                env=env, capture_output=capture, text=True)
+        command = [sys.executable, "-m", "buildpack", name, *map(str, args)]
+        if capture:
+            result = subprocess.run(command, env=env, capture_output=True, text=True)
+        else:
+            result = _relay(command, env, build_dir, out)
         timings.append((name, time.monotonic() - started))
         return result
 
@@ -249,6 +253,52 @@ def _build(build_dir, cache, env_dir):
     _discover_process_types(build_dir, release.process_types(released.stdout))
     output.step("Build steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings))
     return 0
+
+
+def _relay(command, env, build_dir, out):
+    """Run `command`, printing its stdout and stderr as they come, each on its own stream, with
+    the private build folder named as `out`, where the slug will be: the build folder is gone
+    once the build ends, and its path ("static files copied to '/tmp/.../staticfiles'") would
+    point nowhere. The buildpack colours its boxes as it would on this terminal."""
+    if output.use_colour(sys.stderr):
+        env = {**env, "FORCE_COLOR": "1"}
+    rewrites = relayed_paths(build_dir, out)
+    targets = {}
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process, \
+            selectors.DefaultSelector() as selector:
+        for pipe, stream in ((process.stdout, sys.stdout), (process.stderr, sys.stderr)):
+            stream.flush()
+            selector.register(pipe, selectors.EVENT_READ)
+            targets[pipe] = [stream, b""]  # where its lines go, and its unfinished last line
+        while selector.get_map():
+            for key, _ in selector.select():
+                target = targets[key.fileobj]
+                chunk = os.read(key.fileobj.fileno(), 1 << 16)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    data, target[1] = target[1], b""
+                else:
+                    data = target[1] + chunk
+                    end = data.rfind(b"\n") + 1
+                    data, target[1] = data[:end], data[end:]
+                if data:
+                    target[0].buffer.write(rewrite_paths(data, rewrites))
+                    target[0].flush()
+        return subprocess.CompletedProcess(command, process.wait())
+
+
+def relayed_paths(build_dir, out):
+    """[(bytes to find, bytes to show)]: the build folder, as given and as resolved (the
+    buildpack may print either), shown as `out`."""
+    shown = os.fsencode(out)
+    paths = dict.fromkeys([os.fsencode(build_dir), os.fsencode(os.path.realpath(build_dir))])
+    return [(path, shown) for path in paths]
+
+
+def rewrite_paths(data, rewrites):
+    for path, shown in rewrites:
+        data = data.replace(path, shown)
+    return data
 
 
 def _discover_process_types(build_dir, defaults):
