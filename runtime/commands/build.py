@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
 
@@ -259,23 +260,34 @@ def _relay(command, env, build_dir, out):
     """Run `command`, printing its stdout and stderr as they come, each on its own stream, with
     the private build folder named as `out`, where the slug will be: the build folder is gone
     once the build ends, and its path ("static files copied to '/tmp/.../staticfiles'") would
-    point nowhere. The buildpack colours its boxes as it would on this terminal."""
-    if output.use_colour(sys.stderr):
-        env = {**env, "FORCE_COLOR": "1"}
+    point nowhere. On a terminal its stderr is a terminal too (a pseudo-terminal read here), so
+    the buildpack colours its boxes as before, and nothing in its environment changes."""
     rewrites = relayed_paths(build_dir, out)
-    targets = {}
-    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process, \
-            selectors.DefaultSelector() as selector:
-        for pipe, stream in ((process.stdout, sys.stdout), (process.stderr, sys.stderr)):
+    with contextlib.ExitStack() as stack:
+        reader, writer = _terminal() if sys.stderr.isatty() else os.pipe()
+        stack.callback(os.close, reader)
+        try:
+            process = stack.enter_context(subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                                                           stderr=writer))
+        finally:
+            os.close(writer)  # the child's now: the end of its output is the end of ours
+        selector = stack.enter_context(selectors.DefaultSelector())
+        pending = {}  # fd -> [the stream its lines go to, its unfinished last line]
+        for fd, stream in ((process.stdout.fileno(), sys.stdout), (reader, sys.stderr)):
             stream.flush()
-            selector.register(pipe, selectors.EVENT_READ)
-            targets[pipe] = [stream, b""]  # where its lines go, and its unfinished last line
+            selector.register(fd, selectors.EVENT_READ)
+            pending[fd] = [stream, b""]
         while selector.get_map():
             for key, _ in selector.select():
-                target = targets[key.fileobj]
-                chunk = os.read(key.fileobj.fileno(), 1 << 16)
+                target = pending[key.fd]
+                try:
+                    chunk = os.read(key.fd, 1 << 16)
+                except OSError as exc:  # EIO: a pseudo-terminal whose other end is closed
+                    if exc.errno != errno.EIO:
+                        raise
+                    chunk = b""
                 if not chunk:
-                    selector.unregister(key.fileobj)
+                    selector.unregister(key.fd)
                     data, target[1] = target[1], b""
                 else:
                     data = target[1] + chunk
@@ -285,6 +297,16 @@ def _relay(command, env, build_dir, out):
                     target[0].buffer.write(rewrite_paths(data, rewrites))
                     target[0].flush()
         return subprocess.CompletedProcess(command, process.wait())
+
+
+def _terminal():
+    """A pseudo-terminal's (reading end, writing end), passing bytes as they are (no carriage
+    return added before each newline)."""
+    reader, writer = os.openpty()
+    attributes = termios.tcgetattr(writer)
+    attributes[1] &= ~termios.OPOST
+    termios.tcsetattr(writer, termios.TCSANOW, attributes)
+    return reader, writer
 
 
 def relayed_paths(build_dir, out):
