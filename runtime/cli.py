@@ -5,7 +5,6 @@ Each command module has `add_parser(subparsers)`, which registers its arguments 
 """
 
 import argparse
-import importlib.metadata
 import os
 import sys
 import traceback
@@ -26,6 +25,8 @@ class _Version(argparse.Action):
                          help="print runtime's version and exit")
 
     def __call__(self, parser, namespace, values, option_string=None):
+        import importlib.metadata  # here: importing it costs every other command 20 ms or more
+
         try:
             version = importlib.metadata.version(DISTRIBUTION)
         except importlib.metadata.PackageNotFoundError:
