@@ -1125,3 +1125,24 @@ def errors_not_logged():
 
 def errors_logged():
     return "with DEBUG off, Django's request errors are logged to stdout or stderr"
+
+
+# --- the first hour: version, usage, busy port ---------------------------------------------
+
+def version(number):
+    if number is None:
+        return (f"{PROGRAM}: version unknown (run from a checkout that is not installed: "
+                "pip install it, or run scripts/setup)")
+    return f"{PROGRAM} {number}"
+
+
+def unrecognized_arguments(arguments):
+    # argparse's own wording, for the arguments it would have reported with the top-level usage
+    return f"unrecognized arguments: {excerpt(' '.join(arguments))}"
+
+
+def port_in_use(name, port):
+    return (f"{name} stopped before it was up, and another program listens on its PORT {port}: "
+            "stop that program (another server, or another `runtime start`?), or give this app "
+            "other ports with `-p PORT` or the PORT variable (web gets PORT, each next process "
+            "type 100 more)")

@@ -12,10 +12,12 @@ import errno
 import fcntl
 import os
 import re
+import selectors
 import shutil
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
 
@@ -93,7 +95,7 @@ def run(args):
 
     archives = [tar, slug_tar.checksum_file(tar)] if tar is not None else []
     with private_build(app_dir, config, leave_out=[out, cache, *archives]) as (build_dir, env_dir):
-        status = _build(build_dir, cache, env_dir)
+        status = _build(build_dir, cache, env_dir, out)
         if status:
             print()
             output.step(messages.build_failed(status, out))
@@ -160,11 +162,14 @@ def private_build(app_dir, config, leave_out):
         yield build_dir, env_dir
 
 
-def buildpack_step(name, *args, capture=False):
+def buildpack_step(name, *args, capture=False, shown_as=None):
     """Run the buildpack's step `name` (bin/NAME ARGS) as a host does: in the environment of
-    `build_environment`."""
-    return subprocess.run([sys.executable, "-m", "buildpack", name, *map(str, args)],
-                          env=build_environment(), capture_output=capture, text=True)
+    `build_environment`. `shown_as`: relay its output with the build folder (the first of
+    ARGS) named as that path (see `_relay`)."""
+    command, env = [sys.executable, "-m", "buildpack", name, *map(str, args)], build_environment()
+    if shown_as is not None and not capture:
+        return _relay(command, env, args[0], shown_as)
+    return subprocess.run(command, env=env, capture_output=capture, text=True)
 
 
 def writable_folder(option, path, folder):
@@ -291,12 +296,12 @@ def detect(build_dir, step=buildpack_step):
     return 0
 
 
-def _build(build_dir, cache, env_dir):
+def _build(build_dir, cache, env_dir, out):
     timings = []
 
     def step(name, *args, capture=False):
         started = time.monotonic()
-        result = buildpack_step(name, *args, capture=capture)
+        result = buildpack_step(name, *args, capture=capture, shown_as=out)
         timings.append((name, time.monotonic() - started))
         return result
 
@@ -314,6 +319,73 @@ def _build(build_dir, cache, env_dir):
     _discover_process_types(build_dir, release.process_types(released.stdout))
     output.step("Build steps: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings))
     return 0
+
+
+def _relay(command, env, build_dir, out):
+    """Run `command`, printing its stdout and stderr as they come, each on its own stream, with
+    the private build folder named as `out`, where the slug will be: the build folder is gone
+    once the build ends, and its path ("static files copied to '/tmp/.../staticfiles'") would
+    point nowhere. On a terminal its stderr is a terminal too (a pseudo-terminal read here), so
+    the buildpack colours its boxes as before, and nothing in its environment changes."""
+    rewrites = relayed_paths(build_dir, out)
+    with contextlib.ExitStack() as stack:
+        reader, writer = _terminal() if sys.stderr.isatty() else os.pipe()
+        stack.callback(os.close, reader)
+        try:
+            process = stack.enter_context(subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                                                           stderr=writer))
+        finally:
+            os.close(writer)  # the child's now: the end of its output is the end of ours
+        selector = stack.enter_context(selectors.DefaultSelector())
+        pending = {}  # fd -> [the stream its lines go to, its unfinished last line]
+        for fd, stream in ((process.stdout.fileno(), sys.stdout), (reader, sys.stderr)):
+            stream.flush()
+            selector.register(fd, selectors.EVENT_READ)
+            pending[fd] = [stream, b""]
+        while selector.get_map():
+            for key, _ in selector.select():
+                target = pending[key.fd]
+                try:
+                    chunk = os.read(key.fd, 1 << 16)
+                except OSError as exc:  # EIO: a pseudo-terminal whose other end is closed
+                    if exc.errno != errno.EIO:
+                        raise
+                    chunk = b""
+                if not chunk:
+                    selector.unregister(key.fd)
+                    data, target[1] = target[1], b""
+                else:
+                    data = target[1] + chunk
+                    end = data.rfind(b"\n") + 1
+                    data, target[1] = data[:end], data[end:]
+                if data:
+                    target[0].buffer.write(rewrite_paths(data, rewrites))
+                    target[0].flush()
+        return subprocess.CompletedProcess(command, process.wait())
+
+
+def _terminal():
+    """A pseudo-terminal's (reading end, writing end), passing bytes as they are (no carriage
+    return added before each newline)."""
+    reader, writer = os.openpty()
+    attributes = termios.tcgetattr(writer)
+    attributes[1] &= ~termios.OPOST
+    termios.tcsetattr(writer, termios.TCSANOW, attributes)
+    return reader, writer
+
+
+def relayed_paths(build_dir, out):
+    """[(bytes to find, bytes to show)]: the build folder, as given and as resolved (the
+    buildpack may print either), shown as `out`."""
+    shown = os.fsencode(out)
+    paths = dict.fromkeys([os.fsencode(build_dir), os.fsencode(os.path.realpath(build_dir))])
+    return [(path, shown) for path in paths]
+
+
+def rewrite_paths(data, rewrites):
+    for path, shown in rewrites:
+        data = data.replace(path, shown)
+    return data
 
 
 def _discover_process_types(build_dir, defaults):

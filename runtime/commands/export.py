@@ -4,6 +4,7 @@ Kubernetes objects."""
 import dataclasses
 import math
 import os
+from pathlib import PurePath
 
 from buildpack.slug import profile_d
 from runtime import environment, exporters, formation, messages
@@ -14,6 +15,7 @@ from runtime.errors import UserError
 from runtime.exporters import kubernetes
 
 KUBERNETES = "kubernetes"
+SLUG_FOLDER = (".runtime", "slug")  # runtime build's default --out, inside the app folder
 
 
 def add_parser(subparsers):
@@ -30,7 +32,8 @@ def add_parser(subparsers):
     parser.add_argument("directory", metavar="DIR", help="where to write the files")
     parser.add_argument("-a", "--app", metavar="NAME",
                         help="app name used in unit, program and object names (default: the "
-                        "app directory's name; for kubernetes, the image's name)")
+                        "app directory's name, APP's for a slug in APP/.runtime/slug; for "
+                        "kubernetes, the image's name)")
     parser.add_argument("-u", "--user", metavar="USER",
                         help="user to run the processes as (default: the app name)")
     parser.add_argument("-l", "--log-dir", metavar="DIR",
@@ -77,7 +80,7 @@ def export(args):
     slug = os.path.isdir(os.path.join(app_root, ".profile.d"))
     base = formation.base_port(args.port, env)
     processes = formation.processes(procfile, selection, env.values(), base)
-    name = args.app or os.path.basename(app_root)
+    name = app_name(args.app, app_root)
     context = {
         "app": name, "app_root": app_root, "user": args.user or name,
         "log": args.log_dir or f"/var/log/{name}", "shell": exporters.SHELL,
@@ -94,6 +97,18 @@ def export(args):
     if formation.ONE_SHOT in procfile.entries:
         print(messages.one_shot_not_exported(formation.ONE_SHOT))
     return 0
+
+
+def app_name(given, app_root):
+    """The name units and programs carry: -a NAME, else the app folder's. A slug where
+    `runtime build` puts it, APP/.runtime/slug, is named after APP: every built app's slug
+    folder is called `slug`."""
+    if given:
+        return given
+    path = PurePath(app_root)
+    if path.parts[-2:] == SLUG_FOLDER and len(path.parts) > 3:
+        return path.parent.parent.name
+    return path.name
 
 
 def write(directory, files):

@@ -231,6 +231,12 @@ class Manager:
             self._say(messages.command_not_found_in(child.name, process.command, process.where))
         elif child.status == 126:
             self._say(messages.not_executable_in(child.name, process.command, process.where))
+        elif (process.type == "web" and child.boot_check_at is not None
+              and not child.group_alive() and port_is_bound(process.port)):
+            # It failed before its boot check, and what listens on its port now is not one of
+            # its processes: most likely it could not bind the port (another server, or another
+            # `runtime start`, has it), which its own message may say among many lines.
+            self._say(messages.port_in_use(child.name, process.port))
 
     def _failed(self, status):
         if self.failure is None:
