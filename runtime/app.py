@@ -2,14 +2,22 @@
 
 import argparse
 import functools
+import json
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
+from buildpack.django import discovery
+from buildpack.log.output import BuildError
 from runtime import environment, messages, procfile
 from runtime.environment import app_path
 from runtime.errors import UserError
 from runtime.formation import is_port_number
+
+# In a slug `runtime build` made: the app folder it was built from, whose .env, env.py and
+# .runtime/data the slug's runs use (a slug never holds them).
+APP_RECORD = ".runtime-app.json"
 
 
 def port_number(text):
@@ -57,12 +65,47 @@ def warn(text):
     print(messages.line(text, messages.WARNING), file=sys.stderr)
 
 
+def record_app_folder(slug_dir, app_folder):
+    """Write in the slug the (absolute) app folder it is built from."""
+    with open(os.path.join(slug_dir, APP_RECORD), "w", encoding="utf-8") as file:
+        json.dump({"app_folder": os.path.abspath(app_folder)}, file)
+        file.write("\n")
+
+
+def recorded_app_folder(root):
+    """The app folder recorded in the slug at `root`, or None (not a slug `runtime build` made)."""
+    try:
+        with open(os.path.join(root, APP_RECORD), encoding="utf-8") as file:
+            folder = json.load(file).get("app_folder")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return folder if isinstance(folder, str) and folder else None
+
+
+def shown_path(path, cwd):
+    """`path` as messages and sources show it: relative when it is inside `cwd`."""
+    relative = os.path.relpath(path, cwd)
+    return path if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative
+
+
+def choose_app_folder(root, recorded, recorded_exists, cwd):
+    """(the app folder of the app or slug at `root`, a warning or None). A slug's is the folder
+    it was built from (`recorded`); a plain app folder, or a slug without a record, is its own.
+    A recorded folder that is gone leaves the slug as its own app folder, with a warning."""
+    if recorded is None:
+        return root, None
+    if not recorded_exists:
+        return root, messages.app_folder_gone(root, recorded)
+    return shown_path(recorded, cwd), None
+
+
 @dataclass
 class App:
     root: str
     procfile_path: str
     env_files: list  # [(path, required)]
     override: bool
+    app_folder: str  # where .env, env.py and .runtime/data are: root, unless a slug's
 
     @classmethod
     def from_args(cls, args):
@@ -72,11 +115,16 @@ class App:
         root = positional or args.app_dir or "."
         if not os.path.isdir(root):
             raise UserError(messages.no_app_dir(root))
+        recorded = recorded_app_folder(root)
+        app_folder, problem = choose_app_folder(root, recorded, recorded is not None and os.path.isdir(recorded),
+                                                os.getcwd())
+        if problem:
+            warn(problem)
         procfile_path = args.procfile or app_path(root, "Procfile")
         named = [path for option in args.env_file for path in option.split(",") if path]
         env_files = ([(path, True) for path in named] or
-                     [(app_path(root, ".env"), False)])
-        return cls(root, procfile_path, env_files, getattr(args, "override", False))
+                     [(app_path(app_folder, ".env"), False)])
+        return cls(root, procfile_path, env_files, getattr(args, "override", False), app_folder)
 
     @functools.cached_property
     def parsed_procfile(self):
@@ -94,19 +142,44 @@ class App:
     def environment(self):
         """The app's Environment (all layers but the per-process PORT and DYNO), which every
         process can be given."""
-        env = self._warned(environment.load(self.root, self.env_files, self.override))
+        env = self._warned(environment.load(self.root, self.env_files, self.override,
+                                             app_folder=self.app_folder))
         for name, setting in env.settings.items():
             problem = environment.too_large(name, setting.value, setting.source)
             if problem:
                 raise UserError(problem)
         return env
 
+    def prepare_local_database(self, env, announce=True):
+        """Before processes start with `env`: when their database is the local platform's
+        default, make its folder, and (with `announce`, for a Django app: one that has a
+        database to speak of) say so, once per command."""
+        database = env.get("DATABASE_URL")
+        if database is None or database.source != environment.LOCAL_PLATFORM:
+            return
+        folder = app_path(self.app_folder, environment.LOCAL_DATA)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            raise UserError(messages.local_data_unwritable(folder, exc)) from None
+        if announce and self.is_django():
+            shown = app_path(folder, environment.LOCAL_DATABASE)
+            print(messages.line(messages.local_database(shown)), file=sys.stderr, flush=True)
+
+    def is_django(self):
+        """Whether the app has a Django project, as the buildpack finds it (a manage.py)."""
+        try:
+            return discovery.find_manage_py(Path(self.root), {}) is not None
+        except BuildError:  # several, or one that is a folder: Django's all the same
+            return True
+
     def own_environment(self):
         """The app's own configuration: defaults, env.py and .env files (and a slug's HOME),
         without the real environment of this shell or what .profile.d scripts would compute
         on this machine."""
         return self._warned(environment.load(self.root, self.env_files, environ={},
-                                             source_scripts=False, local=False))
+                                             source_scripts=False, local=False,
+                                             app_folder=self.app_folder))
 
     @staticmethod
     def _warned(env):

@@ -911,3 +911,20 @@ def deployed(directory):
 
 def removed(path):
     return f"removed {path} (the last export's, no longer exported)"
+
+
+# --- the local platform: defaults for runs on this machine, a slug's app folder -----------
+
+def local_database(path):
+    return f"DATABASE_URL: local SQLite at {path}; set DATABASE_URL to use another database"
+
+
+def local_data_unwritable(folder, exc):
+    return (f"cannot make {folder} for the local SQLite database ({exc.strerror or exc}): make "
+            "the app folder writable, or set DATABASE_URL to use another database")
+
+
+def app_folder_gone(slug, recorded):
+    return (f"{slug} was built from {recorded}, which is no longer there: its .env, env.py and "
+            f".runtime/data are looked for in {slug} instead; rebuild the slug from where the app "
+            f"is now (`runtime build APP_DIR --out {slug}`) to use that folder's")

@@ -33,6 +33,7 @@ def release(args):
     env = app.environment()
     base = formation.base_port(args.port, env)
     process, = formation.processes(procfile, [(RELEASE, 1)], env.values(), base)
+    app.prepare_local_database(env)
     printer = Printer([process.name], prefix=False)
     status = Manager([process], app.root, printer, args.timeout, boot_timeout=math.inf).run()
     if status == 0:

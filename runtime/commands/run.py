@@ -44,6 +44,7 @@ def run(args):
         argv, child_env = command, {**env.values(), "DYNO": DYNO}
         if args.port is not None:
             child_env["PORT"] = str(args.port)
+    app.prepare_local_database(env, announce=False)  # the output is the command's alone
     exec_command(argv, child_env, app.root)
 
 

@@ -41,5 +41,6 @@ def start(args):
     env = app.environment()
     base = formation.base_port(args.port, env)
     processes = formation.processes(procfile, selection, env.values(), base)
+    app.prepare_local_database(env)
     printer = Printer([process.name for process in processes], prefix=not args.no_prefix)
     return Manager(processes, app.root, printer, args.timeout, args.boot_timeout).run()
