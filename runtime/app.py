@@ -15,8 +15,8 @@ from runtime.environment import app_path
 from runtime.errors import UserError
 from runtime.formation import is_port_number
 
-# In a slug `runtime build` made: the app folder it was built from, whose .env, env.py and
-# .runtime/data the slug's runs use (a slug never holds them).
+# In a slug `runtime build` made: where it was put, and the app folder it was built from, whose
+# .env, env.py and .runtime/data the slug's runs use (a slug never holds them).
 APP_RECORD = ".runtime-app.json"
 
 
@@ -65,21 +65,24 @@ def warn(text):
     print(messages.line(text, messages.WARNING), file=sys.stderr)
 
 
-def record_app_folder(slug_dir, app_folder):
-    """Write in the slug the (absolute) app folder it is built from."""
+def record_app_folder(slug_dir, app_folder, out):
+    """Write in the slug being made in `slug_dir` the app folder it is built from and `out`, the
+    folder it goes to (absolute paths)."""
     with open(os.path.join(slug_dir, APP_RECORD), "w", encoding="utf-8") as file:
-        json.dump({"app_folder": os.path.abspath(app_folder)}, file)
+        json.dump({"app_folder": os.path.abspath(app_folder), "slug": os.path.abspath(out)}, file)
         file.write("\n")
 
 
-def recorded_app_folder(root):
-    """The app folder recorded in the slug at `root`, or None (not a slug `runtime build` made)."""
+def read_app_record(root):
+    """(app folder, slug folder) as the slug at `root` recorded them, or None (not a slug
+    `runtime build` made)."""
     try:
         with open(os.path.join(root, APP_RECORD), encoding="utf-8") as file:
-            folder = json.load(file).get("app_folder")
-    except (OSError, ValueError, AttributeError):
+            record = json.load(file)
+        folders = record["app_folder"], record["slug"]
+    except (OSError, ValueError, TypeError, KeyError):
         return None
-    return folder if isinstance(folder, str) and folder else None
+    return folders if all(isinstance(folder, str) and folder for folder in folders) else None
 
 
 def shown_path(path, cwd):
@@ -88,15 +91,17 @@ def shown_path(path, cwd):
     return path if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative
 
 
-def choose_app_folder(root, recorded, recorded_exists, cwd):
-    """(the app folder of the app or slug at `root`, a warning or None). A slug's is the folder
-    it was built from (`recorded`); a plain app folder, or a slug without a record, is its own.
-    A recorded folder that is gone leaves the slug as its own app folder, with a warning."""
-    if recorded is None:
+def choose_app_folder(root, record, here, recorded_exists, cwd):
+    """(the app folder of the app or slug at `root`, a warning or None). `record` is what the
+    slug recorded (read_app_record), `here` the real path of `root`. A slug still where it was
+    built uses the app folder it was built from; a plain app folder, a slug without a record,
+    or one moved or copied since (to a server, as a host's slug is) is its own. A recorded
+    folder that is gone leaves the slug as its own app folder, with a warning."""
+    if record is None or record[1] != here:
         return root, None
     if not recorded_exists:
-        return root, messages.app_folder_gone(root, recorded)
-    return shown_path(recorded, cwd), None
+        return root, messages.app_folder_gone(root, record[0])
+    return shown_path(record[0], cwd), None
 
 
 @dataclass
@@ -115,9 +120,9 @@ class App:
         root = positional or args.app_dir or "."
         if not os.path.isdir(root):
             raise UserError(messages.no_app_dir(root))
-        recorded = recorded_app_folder(root)
-        app_folder, problem = choose_app_folder(root, recorded, recorded is not None and os.path.isdir(recorded),
-                                                os.getcwd())
+        record = read_app_record(root)
+        app_folder, problem = choose_app_folder(root, record, os.path.realpath(root),
+                                                record is not None and os.path.isdir(record[0]), os.getcwd())
         if problem:
             warn(problem)
         procfile_path = args.procfile or app_path(root, "Procfile")

@@ -90,7 +90,7 @@ def run(args):
             print()
             output.step(messages.build_failed(status, out))
             return status
-        record_app_folder(build_dir, app_dir)
+        record_app_folder(build_dir, app_dir, out)
         _replace_slug(out, build_dir)
         output.step(messages.slug_ready(out))
         return 0

@@ -3,6 +3,7 @@ side of the contract sets (DOMAIN, DOMAIN_ALIASES, a DATABASE_URL outside the sl
 else does, and a slug finds the app folder it was built from, whose .env, env.py and data it uses."""
 
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -86,7 +87,7 @@ def test_the_database_survives_a_rebuild_and_the_slug_holds_no_local_file(guestb
 
     assert (guestbook / ".runtime/data/db.sqlite3").is_file()
     assert slug_files(slug) == []
-    assert json.loads((slug / ".runtime-app.json").read_text()) == {"app_folder": str(guestbook)}
+    assert json.loads((slug / ".runtime-app.json").read_text()) == {"app_folder": str(guestbook), "slug": str(slug)}
 
 
 def test_a_slug_reads_env_and_env_py_from_its_app_folder_and_shows_the_defaults(guestbook, tmp_path):
@@ -155,10 +156,12 @@ def test_a_tracked_env_env_py_and_database_stay_out_of_the_slug(tmp_path):
 
 # Slugs made by hand (a .profile.d and a record), for what needs no build.
 
-def hand_made_slug(app, record):
+def hand_made_slug(app, app_folder):
+    """A slug as `runtime build` leaves it, built from `app_folder`."""
     slug = app({"Procfile": "web: echo web\nrelease: echo released\n", ".profile.d/python.sh": ":\n",
                 "manage.py": ""})
-    (slug / ".runtime-app.json").write_text(json.dumps({"app_folder": str(record)}))
+    record = {"app_folder": str(app_folder), "slug": os.path.realpath(slug)}
+    (slug / ".runtime-app.json").write_text(json.dumps(record))
     return slug
 
 
@@ -195,3 +198,19 @@ def test_run_gets_the_defaults_without_a_notice_and_export_gets_none(app, tmp_pa
     assert exported.returncode == 0, exported.stderr
     units = "".join(path.read_text() for path in (tmp_path / "units").iterdir())
     assert "DATABASE_URL" not in units and "DOMAIN" not in units
+
+
+def test_a_copied_slug_stands_alone_as_a_host_s_slug_does(app, tmp_path):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / ".env").write_text("FROM=the app folder\n")
+    copy = tmp_path / "on-a-server"
+    shutil.copytree(hand_made_slug(app, folder), copy)
+    (copy / ".env").write_text("FROM=the server\n")
+
+    result = runtime("config", "-d", copy, cwd=tmp_path)
+
+    lines = config_lines(result)
+    assert lines["FROM"] == "FROM='the server'".ljust(48) + f" # {copy}/.env:1"
+    assert lines["DATABASE_URL"].startswith(f"DATABASE_URL=sqlite:///{copy}/.runtime/data/db.sqlite3 ")
+    assert result.stderr == ""

@@ -3,7 +3,7 @@
 import pytest
 
 from runtime import environment
-from runtime.app import choose_app_folder, record_app_folder, recorded_app_folder, shown_path
+from runtime.app import choose_app_folder, read_app_record, record_app_folder, shown_path
 from runtime.commands.build import local_only
 
 
@@ -52,17 +52,20 @@ def test_env_py_and_the_database_come_from_the_app_folder_not_the_slug(tmp_path)
     assert env.get("DATABASE_URL").value == f"sqlite:///{app}/.runtime/data/db.sqlite3"
 
 
-@pytest.mark.parametrize("recorded, exists, expected", [
-    (None, False, ("slug", None)),  # a plain app folder, or a slug built by another host
-    ("/work/shop/app", True, ("app", None)),  # inside the current folder: shown relative
-    ("/srv/shop", True, ("/srv/shop", None)),
+@pytest.mark.parametrize("record, exists, expected", [
+    (None, False, ("slug", None)),  # a plain app folder, or a slug built by a host
+    (("/work/shop/app", "/work/shop/slug"), True, ("app", None)),  # inside the current folder: relative
+    (("/srv/shop", "/work/shop/slug"), True, ("/srv/shop", None)),
+    (("/srv/shop", "/home/dev/slug"), True, ("slug", None)),  # copied or moved since: it stands alone
+    (("/home/dev/app", "/home/dev/slug"), False, ("slug", None)),  # on a server, say: no warning
 ])
-def test_a_slug_s_app_folder_is_the_one_it_records(recorded, exists, expected):
-    assert choose_app_folder("slug", recorded, exists, "/work/shop") == expected
+def test_a_slug_where_it_was_built_uses_the_app_folder_it_records(record, exists, expected):
+    assert choose_app_folder("slug", record, "/work/shop/slug", exists, "/work/shop") == expected
 
 
 def test_a_recorded_app_folder_that_is_gone_leaves_the_slug_its_own_with_the_fix():
-    assert choose_app_folder("out/slug", "/work/moved-away", False, "/work") == ("out/slug", (
+    record = ("/work/moved-away", "/work/out/slug")
+    assert choose_app_folder("out/slug", record, "/work/out/slug", False, "/work") == ("out/slug", (
         "out/slug was built from /work/moved-away, which is no longer there: its .env, env.py and "
         ".runtime/data are looked for in out/slug instead; rebuild the slug from where the app is "
         "now (`runtime build APP_DIR --out out/slug`) to use that folder's"))
@@ -79,13 +82,14 @@ def test_paths_inside_the_current_folder_are_shown_relative(path, cwd, shown):
 
 
 def test_the_record_round_trips_and_a_folder_without_one_or_a_broken_one_has_none(tmp_path):
-    record_app_folder(tmp_path, tmp_path / "app")
-    assert recorded_app_folder(tmp_path) == str(tmp_path / "app")
+    record_app_folder(tmp_path, tmp_path / "app", tmp_path / "slug")
+    assert read_app_record(tmp_path) == (str(tmp_path / "app"), str(tmp_path / "slug"))
 
-    assert recorded_app_folder(tmp_path / "app") is None
-    for broken in ("{", "[]", '{"app_folder": 3}', '{"app_folder": ""}'):
+    assert read_app_record(tmp_path / "app") is None
+    for broken in ("{", "[]", "3", '{"app_folder": "/app"}', '{"app_folder": 3, "slug": "/s"}',
+                   '{"app_folder": "", "slug": "/s"}'):
         (tmp_path / ".runtime-app.json").write_text(broken)
-        assert recorded_app_folder(tmp_path) is None
+        assert read_app_record(tmp_path) is None
 
 
 @pytest.mark.parametrize("path, is_dir, left_out", [
