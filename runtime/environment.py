@@ -2,7 +2,7 @@
 
 Layers, lowest first (a later layer wins):
 
-0. for a run on this machine, where no layer below 5 sets them, the local platform's defaults
+0. for a run on this machine, where layers 1 to 4 set none, the local platform's defaults
    (docs/contract.md): DOMAIN=localhost, DOMAIN_ALIASES=127.0.0.1,[::1] and a DATABASE_URL of
    SQLite in the app folder's `.runtime/data`, outside any slug, so that a rebuild keeps it;
 1. defaults: PYTHONUNBUFFERED=1, so Python output shows up at once, and for a run on this

@@ -920,8 +920,8 @@ def local_database(path):
 
 
 def local_data_unwritable(folder, exc):
-    return (f"cannot make {folder} for the local SQLite database ({exc.strerror or exc}): make "
-            "the app folder writable, or set DATABASE_URL to use another database")
+    return (f"cannot make {folder} for the local SQLite database ({exc.strerror or exc}): let it be "
+            "a folder you can write to, or set DATABASE_URL to use another database")
 
 
 def app_folder_gone(slug, recorded):

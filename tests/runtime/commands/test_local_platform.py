@@ -214,3 +214,14 @@ def test_a_copied_slug_stands_alone_as_a_host_s_slug_does(app, tmp_path):
     assert lines["FROM"] == "FROM='the server'".ljust(48) + f" # {copy}/.env:1"
     assert lines["DATABASE_URL"].startswith(f"DATABASE_URL=sqlite:///{copy}/.runtime/data/db.sqlite3 ")
     assert result.stderr == ""
+
+
+def test_a_local_data_folder_that_cannot_be_made_is_an_error_with_the_fix(app):
+    root = app({"Procfile": "release: echo never\n", "manage.py": "", ".runtime": "a file, not a folder\n"})
+
+    result = runtime("release", cwd=root)
+
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("runtime: error: cannot make .runtime/data for the local SQLite database "
+                             "(Not a directory): let it be a folder you can write to, or set DATABASE_URL "
+                             "to use another database\n")
