@@ -2,22 +2,32 @@
 
 import argparse
 import functools
+import json
 import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
+from buildpack.django import discovery
+from buildpack.log.output import BuildError
 from runtime import environment, messages, procfile
 from runtime.environment import app_path
 from runtime.errors import UserError
 from runtime.formation import is_port_number
 
+# In a slug `runtime build` made: where it was put, and the app folder it was built from, whose
+# .env, env.py and .runtime/data the slug's runs use (a slug never holds them).
+APP_RECORD = ".runtime-app.json"
+
+
+SLUG_FOLDER = (".runtime", "slug")  # runtime build's default --out, inside the app folder
+
 
 def built_from(root):
-    """The app folder a slug at `<app>/.runtime/slug` was built from (`runtime build`'s default
-    --out); any other folder is its own app."""
-    root = Path(root)
-    return root.parent.parent if root.parent.name == ".runtime" else root
+    """The app folder a slug at `<app>/.runtime/slug` (runtime build's default --out) was built
+    from, by its path alone; any other folder is its own app."""
+    path = PurePath(root)
+    return path.parent.parent if path.parts[-2:] == SLUG_FOLDER and len(path.parts) > 3 else path
 
 
 def port_number(text):
@@ -65,12 +75,52 @@ def warn(text):
     print(messages.line(text, messages.WARNING), file=sys.stderr)
 
 
+def record_app_folder(slug_dir, app_folder, out):
+    """Write in the slug being made in `slug_dir` the app folder it is built from and `out`, the
+    folder it goes to (absolute paths)."""
+    with open(os.path.join(slug_dir, APP_RECORD), "w", encoding="utf-8") as file:
+        json.dump({"app_folder": os.path.abspath(app_folder), "slug": os.path.abspath(out)}, file)
+        file.write("\n")
+
+
+def read_app_record(root):
+    """(app folder, slug folder) as the slug at `root` recorded them, or None (not a slug
+    `runtime build` made)."""
+    try:
+        with open(os.path.join(root, APP_RECORD), encoding="utf-8") as file:
+            record = json.load(file)
+        folders = record["app_folder"], record["slug"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return folders if all(isinstance(folder, str) and folder for folder in folders) else None
+
+
+def shown_path(path, cwd):
+    """`path` as messages and sources show it: relative when it is inside `cwd`."""
+    relative = os.path.relpath(path, cwd)
+    return path if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative
+
+
+def choose_app_folder(root, record, here, recorded_exists, cwd):
+    """(the app folder of the app or slug at `root`, a warning or None). `record` is what the
+    slug recorded (read_app_record), `here` the real path of `root`. A slug still where it was
+    built uses the app folder it was built from; a plain app folder, a slug without a record,
+    or one moved or copied since (to a server, as a host's slug is) is its own. A recorded
+    folder that is gone leaves the slug as its own app folder, with a warning."""
+    if record is None or record[1] != here:
+        return root, None
+    if not recorded_exists:
+        return root, messages.app_folder_gone(root, record[0])
+    return shown_path(record[0], cwd), None
+
+
 @dataclass
 class App:
     root: str
     procfile_path: str
     env_files: list  # [(path, required)]
     override: bool
+    app_folder: str  # where .env, env.py and .runtime/data are: root, unless a slug's
 
     @classmethod
     def from_args(cls, args):
@@ -80,11 +130,16 @@ class App:
         root = positional or args.app_dir or "."
         if not os.path.isdir(root):
             raise UserError(messages.no_app_dir(root))
+        record = read_app_record(root)
+        app_folder, problem = choose_app_folder(root, record, os.path.realpath(root),
+                                                record is not None and os.path.isdir(record[0]), os.getcwd())
+        if problem:
+            warn(problem)
         procfile_path = args.procfile or app_path(root, "Procfile")
         named = [path for option in args.env_file for path in option.split(",") if path]
         env_files = ([(path, True) for path in named] or
-                     [(app_path(root, ".env"), False)])
-        return cls(root, procfile_path, env_files, getattr(args, "override", False))
+                     [(app_path(app_folder, ".env"), False)])
+        return cls(root, procfile_path, env_files, getattr(args, "override", False), app_folder)
 
     @functools.cached_property
     def parsed_procfile(self):
@@ -102,19 +157,44 @@ class App:
     def environment(self):
         """The app's Environment (all layers but the per-process PORT and DYNO), which every
         process can be given."""
-        env = self._warned(environment.load(self.root, self.env_files, self.override))
+        env = self._warned(environment.load(self.root, self.env_files, self.override,
+                                             app_folder=self.app_folder))
         for name, setting in env.settings.items():
             problem = environment.too_large(name, setting.value, setting.source)
             if problem:
                 raise UserError(problem)
         return env
 
+    def prepare_local_database(self, env, announce=True):
+        """Before processes start with `env`: when their database is the local platform's
+        default, make its folder, and (with `announce`, for a Django app: one that has a
+        database to speak of) say so, once per command."""
+        database = env.get("DATABASE_URL")
+        if database is None or database.source != environment.LOCAL_PLATFORM:
+            return
+        folder = app_path(self.app_folder, environment.LOCAL_DATA)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            raise UserError(messages.local_data_unwritable(folder, exc)) from None
+        if announce and self.is_django():
+            shown = app_path(folder, environment.LOCAL_DATABASE)
+            print(messages.line(messages.local_database(shown)), file=sys.stderr, flush=True)
+
+    def is_django(self):
+        """Whether the app has a Django project, as the buildpack finds it (a manage.py)."""
+        try:
+            return discovery.find_manage_py(Path(self.root), {}) is not None
+        except BuildError:  # several, or one that is a folder: Django's all the same
+            return True
+
     def own_environment(self):
         """The app's own configuration: defaults, env.py and .env files (and a slug's HOME),
         without the real environment of this shell or what .profile.d scripts would compute
         on this machine."""
         return self._warned(environment.load(self.root, self.env_files, environ={},
-                                             source_scripts=False, local=False))
+                                             source_scripts=False, local=False,
+                                             app_folder=self.app_folder))
 
     @staticmethod
     def _warned(env):

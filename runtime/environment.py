@@ -2,9 +2,12 @@
 
 Layers, lowest first (a later layer wins):
 
+0. for a run on this machine, where layers 1 to 4 set none, the local platform's defaults
+   (docs/contract.md): DOMAIN=localhost, DOMAIN_ALIASES=127.0.0.1,[::1] and a DATABASE_URL of
+   SQLite in the app folder's `.runtime/data`, outside any slug, so that a rebuild keeps it;
 1. defaults: PYTHONUNBUFFERED=1, so Python output shows up at once, and for a run on this
    machine SECURE_SSL_REDIRECT=False, since it serves plain HTTP;
-2. `env.py` in the app root: the variables it sets, collected by running it in a separate
+2. `env.py` in the app folder: the variables it sets, collected by running it in a separate
    interpreter (never imported here), the way Django's `if os.path.isfile('env.py'): import env`
    would run it;
 3. `.env` files (python-dotenv syntax), in the order given;
@@ -38,6 +41,10 @@ DEFAULTS = {"PYTHONUNBUFFERED": "1"}
 # A local run serves plain HTTP: apps that redirect to HTTPS unless told otherwise (the
 # SECURE_SSL_REDIRECT convention of docs/contract.md) are told otherwise.
 LOCAL_DEFAULTS = {"SECURE_SSL_REDIRECT": "False"}
+# The source `runtime config` names for what runtime sets as the platform of a local run.
+LOCAL_PLATFORM = "local platform default"
+LOCAL_DATA = os.path.join(".runtime", "data")  # in the app folder, beside its slug, never in it
+LOCAL_DATABASE = "db.sqlite3"
 ENV_NAME = config_vars.NAME  # what shells, systemd and supervisord accept
 ENV_PY_TIMEOUT = 30
 PROFILE_D_TIMEOUT = 30
@@ -279,23 +286,39 @@ def source_profile_d(app_dir, environ):
     return changes, left_running
 
 
-def load(app_dir, env_files, override=False, environ=None, source_scripts=True, local=True):
+def local_database(app_folder):
+    """The SQLite file a local run's default DATABASE_URL names: in the app folder's
+    `.runtime/data`, which `runtime build` never replaces."""
+    return os.path.join(os.path.abspath(app_folder), LOCAL_DATA, LOCAL_DATABASE)
+
+
+def local_platform_defaults(app_folder):
+    """What the platform's side of the contract sets when nothing else does, for a run on this
+    machine: the hostnames it is reached by, and a database (dj-database-url's absolute form)."""
+    return {"DOMAIN": "localhost", "DOMAIN_ALIASES": "127.0.0.1,[::1]",
+            "DATABASE_URL": "sqlite:///" + local_database(app_folder)}
+
+
+def load(app_dir, env_files, override=False, environ=None, source_scripts=True, local=True,
+         app_folder=None):
     """Build the Environment for the app in `app_dir`.
 
     `env_files`: [(path, required)]; a missing required file is an error, a missing optional
     one (the default `.env`) is skipped. `environ` replaces the real environment (os.environ);
     `source_scripts=False` leaves a slug's .profile.d scripts unsourced (its HOME is still
     the slug's root); `local=False` leaves out the defaults of a run on this machine (for
-    processes exported to a server).
+    processes exported to a server). `app_folder` holds env.py and the local data: the folder
+    a slug was built from (default: `app_dir`).
     """
     environ = dict(os.environ if environ is None else environ)
+    app_folder = app_dir if app_folder is None else app_folder
     env = Environment()
     for name, value in {**DEFAULTS, **(LOCAL_DEFAULTS if local else {})}.items():
         env.set(name, value, "default")
 
-    env_py = app_path(app_dir, "env.py")
+    env_py = app_path(app_folder, "env.py")
     if os.path.isfile(env_py):
-        collected, left_running = collect_env_py(app_dir, environ)
+        collected, left_running = collect_env_py(app_folder, environ)
         if left_running:
             env.warnings.append(messages.env_py_left_running(env_py))
         for name, (value, was_set) in collected.items():
@@ -327,6 +350,11 @@ def load(app_dir, env_files, override=False, environ=None, source_scripts=True, 
         apply_files()
         apply_real_environment()
     if local:
+        # Only where no layer set a value (so they override nothing): the lowest layer, under
+        # the .profile.d scripts, which see them as a dyno sees the platform's config vars.
+        for name, value in local_platform_defaults(app_folder).items():
+            if env.get(name) is None:
+                env.set(name, value, LOCAL_PLATFORM)
         local_logging.add_layer(env)
 
     if not os.path.isdir(os.path.join(app_dir, ".profile.d")):

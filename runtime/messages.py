@@ -1146,3 +1146,20 @@ def port_in_use(name, port):
             "stop that program (another server, or another `runtime start`?), or give this app "
             "other ports with `-p PORT` or the PORT variable (web gets PORT, each next process "
             "type 100 more)")
+
+
+# --- the local platform: defaults for runs on this machine, a slug's app folder -----------
+
+def local_database(path):
+    return f"DATABASE_URL: local SQLite at {path}; set DATABASE_URL to use another database"
+
+
+def local_data_unwritable(folder, exc):
+    return (f"cannot make {folder} for the local SQLite database ({exc.strerror or exc}): let it be "
+            "a folder you can write to, or set DATABASE_URL to use another database")
+
+
+def app_folder_gone(slug, recorded):
+    return (f"{slug} was built from {recorded}, which is no longer there: its .env, env.py and "
+            f".runtime/data are looked for in {slug} instead; rebuild the slug from where the app "
+            f"is now (`runtime build APP_DIR --out {slug}`) to use that folder's")

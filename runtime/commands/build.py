@@ -24,7 +24,9 @@ from pathlib import Path
 from buildpack import files, release
 from buildpack.log import output
 from runtime import environment, messages, procfile, slug_tar
+from runtime.app import record_app_folder
 from runtime.errors import UserError
+from runtime.image import layers
 
 # The build sees only these from the calling environment (Heroku's emulation keeps HOME,
 # LANG, PATH and STACK), plus what the machine needs to reach the package index and find
@@ -35,6 +37,7 @@ PASSED_THROUGH = re.compile(
 
 SLUG_MARK = ".release"  # what bin/release printed, as herokuish keeps it: marks a built slug
 PRIVATE_PREFIX = "runtime-build_"  # a build's private folder in the temporary folder
+SQLITE_FILE = re.compile(r"\.sqlite3(-journal|-wal|-shm)?$")  # a local database and its side files
 
 
 def build_environment(environ=os.environ):
@@ -102,6 +105,7 @@ def run(args):
             return status
         if tar is not None:  # from the private build folder, which no other build replaces
             _write_tar(build_dir, tar)
+        record_app_folder(build_dir, app_dir, out)
         _replace_slug(out, build_dir)
         output.step(messages.slug_ready(out))
         return 0
@@ -255,12 +259,21 @@ def config_vars(env_files, pairs):
     return config
 
 
+def local_only(relative, is_dir):
+    """Whether an app path (relative, POSIX) is this machine's own and stays out of the slug,
+    tracked by git or not: what a run reads from the app folder (`.env`, `env.py`), `.runtime`,
+    `.git` (as the image leaves them out), and local SQLite databases."""
+    return layers.left_out(relative, is_dir) or (not is_dir and bool(SQLITE_FILE.search(relative)))
+
+
 def _copy_app(app_dir, build_dir, leave_out):
     """Copy what a `git push` would send: in a git checkout (the app may be a folder of a
     larger repository) the files git tracks or would track, so that ignored files such as
-    .venv and .env stay behind; elsewhere everything but .git. Never the slug or the cache."""
+    .venv stay behind; elsewhere everything. Never the slug, the cache, or what is `local_only`."""
     def kept(path):
-        return not any(path == folder or folder in path.parents for folder in leave_out)
+        return (not any(path == folder or folder in path.parents for folder in leave_out)
+                and not local_only(path.relative_to(app_dir).as_posix(),
+                                   path.is_dir() and not path.is_symlink()))
 
     inside_git = subprocess.run(["git", "-C", str(app_dir), "rev-parse", "--is-inside-work-tree"],
                                 capture_output=True, text=True).stdout.strip() == "true"
@@ -275,7 +288,7 @@ def _copy_app(app_dir, build_dir, leave_out):
                 shutil.copy2(source, build_dir / name, follow_symlinks=False)
         return
     shutil.copytree(app_dir, build_dir, symlinks=True, dirs_exist_ok=True, ignore=lambda folder, names: [
-        name for name in names if name == ".git" or not kept(Path(folder, name))])
+        name for name in names if not kept(Path(folder, name))])
 
 
 def _beyond_a_link(app_dir, name):

@@ -4,18 +4,16 @@ Kubernetes objects."""
 import dataclasses
 import math
 import os
-from pathlib import PurePath
 
 from buildpack.slug import profile_d
 from runtime import environment, exporters, formation, messages
-from runtime.app import App, add_app_arguments, add_port_argument
+from runtime.app import App, add_app_arguments, add_port_argument, built_from
 from runtime.commands.deploy import exported
 from runtime.commands.start import add_stop_arguments
 from runtime.errors import UserError
 from runtime.exporters import kubernetes
 
 KUBERNETES = "kubernetes"
-SLUG_FOLDER = (".runtime", "slug")  # runtime build's default --out, inside the app folder
 
 
 def add_parser(subparsers):
@@ -103,12 +101,7 @@ def app_name(given, app_root):
     """The name units and programs carry: -a NAME, else the app folder's. A slug where
     `runtime build` puts it, APP/.runtime/slug, is named after APP: every built app's slug
     folder is called `slug`."""
-    if given:
-        return given
-    path = PurePath(app_root)
-    if path.parts[-2:] == SLUG_FOLDER and len(path.parts) > 3:
-        return path.parent.parent.name
-    return path.name
+    return given or built_from(app_root).name
 
 
 def write(directory, files):

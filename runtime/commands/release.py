@@ -32,9 +32,10 @@ def release(args):
         say(f"{procfile.path} has no `{RELEASE}` process type: nothing to run")
         return 0
     env = app.environment()
-    with services.local_services(app.root, env, args.db, args.redis):
+    with services.local_services(app.app_folder, env, args.db, args.redis):
         base = formation.base_port(args.port, env)
         process, = formation.processes(procfile, [(RELEASE, 1)], env.values(), base)
+        app.prepare_local_database(env)
         printer = Printer([process.name], prefix=False)
         status = Manager([process], app.root, printer, args.timeout, boot_timeout=math.inf).run()
     if status == 0:

@@ -41,7 +41,7 @@ def run(args):
     app = App.from_args(args)
     procfile = _procfile_naming(app, command[0]) if len(command) == 1 else None
     env = app.environment()
-    with services.local_services(app.root, env, args.db, args.redis) as extra:
+    with services.local_services(app.app_folder, env, args.db, args.redis) as extra:
         if procfile:
             base = formation.base_port(args.port, env)
             process, = formation.processes(procfile, [(command[0], 1)], env.values(), base, dyno=DYNO)
@@ -50,6 +50,7 @@ def run(args):
             argv, child_env = command, {**env.values(), "DYNO": DYNO}
             if args.port is not None:
                 child_env["PORT"] = str(args.port)
+        app.prepare_local_database(env, announce=False)  # the output is the command's alone
         if extra:
             return wait_for_command(argv, child_env, app.root)
         exec_command(argv, child_env, app.root)

@@ -40,8 +40,9 @@ def start(args):
     procfile = app.procfile()
     selection = formation.select(procfile, args.types, formation.parse_counts(args.concurrency))
     env = app.environment()
-    with services.local_services(app.root, env, args.db, args.redis):
+    with services.local_services(app.app_folder, env, args.db, args.redis):
         base = formation.base_port(args.port, env)
         processes = formation.processes(procfile, selection, env.values(), base)
+        app.prepare_local_database(env)
         printer = Printer([process.name for process in processes], prefix=not args.no_prefix)
         return Manager(processes, app.root, printer, args.timeout, args.boot_timeout).run()

@@ -14,8 +14,7 @@ import sys
 from dataclasses import dataclass
 
 from runtime import messages
-from runtime.app import built_from
-from runtime.environment import app_path
+from runtime.environment import LOCAL_PLATFORM, app_path
 from runtime.errors import UserError
 from runtime.services import postgres, redis
 
@@ -103,9 +102,9 @@ def choose(db, use_redis, listed, sources):
     return Choice(chosen.get("postgres"), chosen.get("redis"), tuple(notes))
 
 
-def data_folder(app_root, name):
-    """`<app>/.runtime/<name>`, the app being the folder a slug was built from."""
-    return os.path.join(built_from(os.path.abspath(app_root)), ".runtime", name)
+def data_folder(app_folder, name):
+    """`<app>/.runtime/<name>`."""
+    return os.path.join(os.path.abspath(app_folder), ".runtime", name)
 
 
 def say(text):
@@ -119,13 +118,15 @@ def _stopped(number, frame):
 @contextlib.contextmanager
 def local_services(app_root, env, db=None, use_redis=None, environ=os.environ, listed=None,
                    database_suffix="", fresh=False):
-    """Run the servers chosen for the app at `app_root` (from the options and the add-ons
+    """Run the servers chosen for the app whose folder is `app_root` (a slug's: the one it was
+    built from; from the options and the add-ons
     `listed`, by default app.json's) for the block; their URLs are set in `env` (the app's
     Environment) and yielded {name: value}. The database is named after the app, plus
     `database_suffix`; `fresh`: an empty one each time, as Heroku CI's test runs get.
     SIGTERM and SIGHUP raise a UserError inside the block, so that the servers still stop."""
+    # What the user set: not a default of runtime's (the local SQLite database is one).
     sources = {name: setting.source for name, setting in env.settings.items()
-               if setting.source != "default"}
+               if setting.source not in ("default", LOCAL_PLATFORM)}
     choice = choose(db, use_redis, addons(app_root) if listed is None else listed, sources)
     for note in choice.notes:
         say(note)
@@ -139,7 +140,7 @@ def local_services(app_root, env, db=None, use_redis=None, environ=os.environ, l
         with contextlib.ExitStack() as servers:
             extra = {}
             if choice.postgres:
-                name = postgres.database_name(os.path.basename(built_from(os.path.abspath(app_root))))
+                name = postgres.database_name(os.path.basename(os.path.abspath(app_root)))
                 extra["DATABASE_URL"] = _started(servers, postgres.running(
                     data_folder(app_root, "postgres"), name + database_suffix, environ, say, fresh))
                 env.set("DATABASE_URL", extra["DATABASE_URL"], choice.postgres)

@@ -74,7 +74,9 @@ def test_runtime_release_runs_the_migrations_of_the_slug(built_slug, tmp_path):
     assert "  Applying auth.0001_initial... OK" in result.stdout.splitlines()
     assert result.stderr.endswith("runtime: release succeeded: `python manage.py migrate --noinput` "
                                   f"({built_slug}/Procfile:2)\n")
-    assert {"django_migrations", "auth_user", "django_session"} <= tables(built_slug / "db.sqlite3")
+    # No DATABASE_URL: the local platform's default, SQLite in the app folder's .runtime/data
+    # (a slug without a record of its app folder is its own).
+    assert {"django_migrations", "auth_user", "django_session"} <= tables(built_slug / ".runtime/data/db.sqlite3")
 
 
 def test_runtime_release_propagates_a_failing_migration(built_slug, tmp_path):
