@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from buildpack import slug
+from runtime.app import APP_RECORD
 
 APP_ROOT = "app"  # the slug is /app in the image
 APP_USER = 1000  # the uid and gid that own /app and run the processes, as on Heroku and CNB
@@ -58,12 +59,14 @@ class Blob:
 
 def left_out(relative, is_dir):
     """Whether a slug path (relative, POSIX) stays out of the image: what the app folder gives
-    at run time (the config, local data) and what never runs (the repository)."""
+    at run time (the config, local data), what never runs (the repository), and the record
+    of the developer's folders the slug was built from and into."""
     parts = relative.split("/")
     name = parts[-1]
     env_py = parts == ["env.py"] or (len(parts) == 2 and parts[0] == "__pycache__"
                                      and name.startswith("env.") and name.endswith(".pyc"))
-    return name == ".git" or (name == ".env" and not is_dir) or parts[0] == ".runtime" or env_py
+    return (name == ".git" or (name == ".env" and not is_dir) or parts[0] == ".runtime" or env_py
+            or relative == APP_RECORD)
 
 
 def layer_of(relative, static_root):

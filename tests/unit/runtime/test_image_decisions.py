@@ -15,6 +15,7 @@ from runtime.image.push import reason, registry_of
     ("__pycache__/env.cpython-311.pyc", False, True), ("app/__pycache__/env.cpython-311.pyc", False, False),
     (".git", True, True), ("vendor/lib/.git", False, True), (".gitignore", False, False),
     (".runtime", True, True), (".runtime/data/db.sqlite3", False, True), ("manage.py", False, False),
+    (".runtime-app.json", False, True), ("app/.runtime-app.json", False, False),
 ])
 def test_left_out(path, is_dir, out):
     assert left_out(path, is_dir) is out

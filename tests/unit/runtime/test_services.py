@@ -126,10 +126,10 @@ def test_redis_url():
     assert redis.redis_url("s3cret", 6380) == "redis://:s3cret@127.0.0.1:6380/0"
 
 
-def test_a_slugs_servers_live_in_the_app_it_was_built_from():
+def test_a_slugs_app_folder_by_its_path_and_where_servers_live():
     assert built_from(Path("/src/shop/.runtime/slug")) == Path("/src/shop")
     assert built_from(Path("/srv/shop-slug")) == Path("/srv/shop-slug")
-    assert services.data_folder("/src/shop/.runtime/slug", "postgres") == "/src/shop/.runtime/postgres"
+    assert services.data_folder("/src/shop", "postgres") == "/src/shop/.runtime/postgres"
     assert services.data_folder("/src/shop", "redis") == "/src/shop/.runtime/redis"
 
 
