@@ -103,9 +103,10 @@ def server_env(slug):
     """A clean environment, so that nothing from the caller (WEB_CONCURRENCY, DATABASE_URL ...)
     changes either server. HOME is the slug, as `runtime start` sets it: gunicorn keeps its
     control socket there. Both serve plain HTTP, so the app is told not to redirect to HTTPS
-    (docs/contract.md), which `runtime start` would also default to on this machine."""
+    (docs/contract.md), which `runtime start` would also default to on this machine; both get
+    the same SECRET_KEY, as a platform gives one."""
     return {"PATH": os.environ["PATH"], "HOME": str(slug), "LANG": "C.UTF-8",
-            "SECURE_SSL_REDIRECT": "False"}
+            "SECURE_SSL_REDIRECT": "False", "SECRET_KEY": "web-bench-" + "k" * 40}
 
 
 def runtime(*args, env):

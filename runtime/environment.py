@@ -22,6 +22,7 @@ import io
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 from collections import ChainMap
@@ -45,6 +46,7 @@ LOCAL_DEFAULTS = {"SECURE_SSL_REDIRECT": "False"}
 LOCAL_PLATFORM = "local platform default"
 LOCAL_DATA = os.path.join(".runtime", "data")  # in the app folder, beside its slug, never in it
 LOCAL_DATABASE = "db.sqlite3"
+LOCAL_SECRET_KEY = "secret-key"
 ENV_NAME = config_vars.NAME  # what shells, systemd and supervisord accept
 ENV_PY_TIMEOUT = 30
 PROFILE_D_TIMEOUT = 30
@@ -294,9 +296,36 @@ def local_database(app_folder):
 
 def local_platform_defaults(app_folder):
     """What the platform's side of the contract sets when nothing else does, for a run on this
-    machine: the hostnames it is reached by, and a database (dj-database-url's absolute form)."""
+    machine: the hostnames it is reached by, and a database (dj-database-url's absolute form).
+    The secret key is `local_secret_key`'s, set apart (it is made on first use)."""
     return {"DOMAIN": "localhost", "DOMAIN_ALIASES": "127.0.0.1,[::1]",
             "DATABASE_URL": "sqlite:///" + local_database(app_folder)}
+
+
+def local_secret_key(app_folder):
+    """The app's local SECRET_KEY, as a platform gives one: random, made on first use and kept
+    (owner-only) in `.runtime/data`, so that sessions outlive restarts and rebuilds, and never
+    in a slug. None when that folder cannot be written (the app's settings then decide)."""
+    path = os.path.join(os.path.abspath(app_folder), LOCAL_DATA, LOCAL_SECRET_KEY)
+    for _ in range(2):  # a second command making it at the same moment: read its key
+        try:
+            with open(path, encoding="utf-8") as file:
+                return file.read().strip() or None
+        except FileNotFoundError:
+            pass
+        except (OSError, UnicodeDecodeError):
+            return None
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+                key = secrets.token_urlsafe(50)
+                file.write(key + "\n")
+                return key
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+    return None
 
 
 def load(app_dir, env_files, override=False, environ=None, source_scripts=True, local=True,
@@ -355,6 +384,11 @@ def load(app_dir, env_files, override=False, environ=None, source_scripts=True, 
         for name, value in local_platform_defaults(app_folder).items():
             if env.get(name) is None:
                 env.set(name, value, LOCAL_PLATFORM)
+        # Both names, when neither is set (as the build's stand-in): settings read either.
+        if env.get("SECRET_KEY") is None and env.get("DJANGO_SECRET_KEY") is None:
+            key = local_secret_key(app_folder)
+            for name in ("SECRET_KEY", "DJANGO_SECRET_KEY") if key else ():
+                env.set(name, key, LOCAL_PLATFORM)
         local_logging.add_layer(env)
 
     if not os.path.isdir(os.path.join(app_dir, ".profile.d")):

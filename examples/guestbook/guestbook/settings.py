@@ -12,12 +12,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 if os.path.isfile(BASE_DIR / "env.py"):
     import env  # noqa: F401
 
-# The platform sets SECRET_KEY (or DJANGO_SECRET_KEY); the fallback is for local runs only.
-SECRET_KEY = (os.environ.get("SECRET_KEY") or os.environ.get("DJANGO_SECRET_KEY")
-              or "django-insecure-local-only-never-use-in-production")
-
 # Only the exact string "True" turns debug on: "False", "0" or a typo never do.
 DEBUG = os.environ.get("DJANGO_DEBUG") == "True"
+
+# The platform sets SECRET_KEY (or DJANGO_SECRET_KEY), and so does `runtime` on a developer's
+# machine; a key in the repository only ever signs a debug run's sessions.
+SECRET_KEY = (os.environ.get("SECRET_KEY") or os.environ.get("DJANGO_SECRET_KEY")
+              or ("django-insecure-debug-only" if DEBUG else None))
 
 # Host names from the platform (DOMAIN and DOMAIN_ALIASES, or ALLOWED_HOSTS), else local ones.
 _hosts = [os.environ.get("DOMAIN", "")] + os.environ.get("DOMAIN_ALIASES", "").split(",")

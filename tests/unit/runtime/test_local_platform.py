@@ -111,3 +111,30 @@ def test_the_record_round_trips_and_a_folder_without_one_or_a_broken_one_has_non
 ])
 def test_what_stays_out_of_a_slug(path, is_dir, left_out):
     assert local_only(path, is_dir) is left_out
+
+
+def test_a_local_secret_key_is_made_once_kept_private_and_given_under_both_names(tmp_path):
+    first = environment.load(str(tmp_path), [], environ={})
+    again = environment.load(str(tmp_path), [], environ={})
+
+    key_file = tmp_path / ".runtime/data/secret-key"
+    key = key_file.read_text().strip()
+    assert len(key) >= 50 and oct(key_file.stat().st_mode & 0o777) == "0o600"
+    for env in (first, again):
+        assert (env.get("SECRET_KEY").value, env.get("SECRET_KEY").source) == (key, "local platform default")
+        assert env.get("DJANGO_SECRET_KEY").value == key
+
+
+def test_a_secret_key_set_under_either_name_gets_no_local_one(tmp_path):
+    env = environment.load(str(tmp_path), [], environ={"DJANGO_SECRET_KEY": "from-the-shell"})
+
+    assert env.get("SECRET_KEY") is None
+    assert env.get("DJANGO_SECRET_KEY").source == "environment"
+    assert not (tmp_path / ".runtime/data/secret-key").exists()
+    assert environment.load(str(tmp_path), [], environ={}, local=False).get("SECRET_KEY") is None
+
+
+def test_an_app_folder_that_cannot_be_written_gets_no_local_key(tmp_path):
+    (tmp_path / ".runtime").write_text("a file where the folder would be\n")
+
+    assert environment.load(str(tmp_path), [], environ={}).get("SECRET_KEY") is None
