@@ -147,3 +147,31 @@ def wheel(name, version, files):
 
 def _record_digest(text):
     return base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+
+
+# An app on PostgreSQL: its requirements, settings reading DATABASE_URL, and a pytest suite
+# that needs a migrated PostgreSQL, new at each run (what runtime test gives heroku-postgresql).
+POSTGRES_REQUIREMENTS = "django\ngunicorn\nwhitenoise\ndj-database-url\npsycopg[binary]\n"
+DATABASE_FROM_URL = 'import dj_database_url\nDATABASES = {"default": dj_database_url.config()}\n'
+POSTGRES_TESTS = """\
+import os
+
+import psycopg
+
+
+def _tables():
+    with psycopg.connect(os.environ["DATABASE_URL"]) as connection:
+        rows = connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return {row[0] for row in rows}
+
+
+def test_test_setup_migrated_a_postgresql_database():
+    assert os.environ["DATABASE_URL"].startswith("postgres://")
+    assert "django_migrations" in _tables()
+
+
+def test_the_database_is_new_for_each_run():
+    assert "left_by_an_earlier_run" not in _tables()
+    with psycopg.connect(os.environ["DATABASE_URL"]) as connection:
+        connection.execute("CREATE TABLE left_by_an_earlier_run (id int)")
+"""

@@ -141,28 +141,6 @@ def test_an_invalid_app_json_is_an_error_naming_the_key(app, tmp_path, app_json,
     assert result.stderr.count("\n") == 1  # one line, the fix in it
 
 
-POSTGRES_SUITE = """\
-import os
-
-import psycopg
-
-
-def _tables():
-    with psycopg.connect(os.environ["DATABASE_URL"]) as connection:
-        rows = connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        return {row[0] for row in rows}
-
-
-def test_test_setup_migrated_a_postgresql_database():
-    assert os.environ["DATABASE_URL"].startswith("postgres://")
-    assert "django_migrations" in _tables()
-
-
-def test_the_database_is_new_for_each_run():
-    assert "left_by_an_earlier_run" not in _tables()
-    with psycopg.connect(os.environ["DATABASE_URL"]) as connection:
-        connection.execute("CREATE TABLE left_by_an_earlier_run (id int)")
-"""
 
 
 @pytest.mark.slow
@@ -170,9 +148,8 @@ def test_the_heroku_postgresql_add_on_gives_the_tests_a_new_postgresql_database_
         tmp_path_factory, cache, tmp_path):
     app = apps.django_app(
         tmp_path_factory.mktemp("postgres-app") / "app",
-        requirements="django\ngunicorn\nwhitenoise\ndj-database-url\npsycopg[binary]\n",
-        extra_settings='import dj_database_url\nDATABASES = {"default": dj_database_url.config()}\n',
-        files={"requirements-test.txt": "pytest\n", "tests/test_database.py": POSTGRES_SUITE,
+        requirements=apps.POSTGRES_REQUIREMENTS, extra_settings=apps.DATABASE_FROM_URL,
+        files={"requirements-test.txt": "pytest\n", "tests/test_database.py": apps.POSTGRES_TESTS,
                "app.json": json.dumps({"environments": {"test": {
                    "addons": ["heroku-postgresql:in-dyno"],
                    "scripts": {"test-setup": "python manage.py migrate --noinput"}}}})})

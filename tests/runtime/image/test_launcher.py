@@ -44,12 +44,17 @@ class App:
         return [*UNSHARE, *launcher] if init else launcher
 
     def run(self, *args, init=False, **env):
-        return subprocess.run(self.command(*args, init=init), cwd=self.slug, env=clean_env(**env),
+        return subprocess.run(self.command(*args, init=init), cwd=self.slug, env=self.platform_env(env),
                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
 
     def start(self, *args, init=False, **env):
-        return Running(self.command(*args, init=init), self.slug, clean_env(**env),
+        return Running(self.command(*args, init=init), self.slug, self.platform_env(env),
                        stdin=subprocess.DEVNULL)
+
+    @staticmethod
+    def platform_env(env):
+        """A small environment with the SECRET_KEY a platform gives every process."""
+        return clean_env(**{"SECRET_KEY": "launcher-test-" + "k" * 40, **env})
 
 
 @pytest.fixture(scope="module")
