@@ -151,7 +151,10 @@ def test_db_sqlite_runs_no_server_even_when_app_json_lists_one(guestbook):
 
     result = runtime("run", "--db", "sqlite", "-d", slug, "sh", "-c", "echo ${DATABASE_URL:-unset}")
 
-    assert (result.returncode, result.stdout, result.stderr) == (0, "unset\n", "")
+    # The local platform's own database: SQLite in the app folder's .runtime/data.
+    database = f"sqlite:///{guestbook}/.runtime/data/db.sqlite3\n"
+    assert (result.returncode, result.stdout, result.stderr) == (0, database, "")
+    assert servers_of(guestbook / ".runtime") == []
 
 
 def test_a_database_url_set_wins_over_app_json_but_not_over_db_postgres(guestbook):
