@@ -254,12 +254,6 @@ def running(folder, database, environ, say, fresh=False):
         shared.started()
         say(messages.postgres_running(cluster.version, cluster.port, cluster.database,
                                       cluster.folder, made, reused))
-        try:
-            yield cluster.url
-        finally:
-            with shared.leaving() as last:
-                if last:
-                    cluster.stop()
-                else:
-                    say(messages.service_left_running("PostgreSQL", cluster.folder))
+        with shared.in_use(cluster.url, cluster.stop, "PostgreSQL", say) as url:
+            yield url
 

@@ -134,11 +134,5 @@ def running(folder, environ, say):
         reused = server.start()
         shared.started()
         say(messages.redis_running(server.port, server.folder, reused))
-        try:
-            yield server.url
-        finally:
-            with shared.leaving() as last:
-                if last:
-                    server.stop()
-                else:
-                    say(messages.service_left_running("Redis", server.folder))
+        with shared.in_use(server.url, server.stop, "Redis", say) as url:
+            yield url

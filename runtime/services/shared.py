@@ -12,6 +12,8 @@ import fcntl
 import os
 import socket
 
+from runtime import messages
+
 
 class Shared:
     def __init__(self, folder):
@@ -42,6 +44,19 @@ class Shared:
         except BlockingIOError:  # others still hold it shared
             last = False
         yield last
+
+    @contextlib.contextmanager
+    def in_use(self, url, stop, name, say):
+        """`url` for the block; after it, the last command using the server stops it with
+        `stop`, and any other says the server `name` is left running for the others."""
+        try:
+            yield url
+        finally:
+            with self.leaving() as last:
+                if last:
+                    stop()
+                else:
+                    say(messages.service_left_running(name, self.folder))
 
     def __exit__(self, *exc_info):
         # Closing the files releases both locks.
