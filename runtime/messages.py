@@ -344,6 +344,15 @@ def slug_ready(out):
     return f"Slug ready in {out}"
 
 
+def slug_up_to_date():
+    return "Slug up to date: nothing the build reads has changed since it was built"
+
+
+def how_to_rebuild():
+    return ("(the app's files, the config vars, the cache, the Pythons and the buildpack); "
+            "--rebuild builds it again")
+
+
 def out_holds_the_app(out):
     return (f"--out {out} is the app or a folder around it, which the new slug would replace: "
             "give a folder outside the app, or leave --out out to use APP_DIR/.runtime/slug")

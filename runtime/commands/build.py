@@ -23,7 +23,7 @@ from pathlib import Path
 
 from buildpack import files, release
 from buildpack.log import output
-from runtime import environment, messages, procfile, slug_tar
+from runtime import build_record, environment, messages, procfile, slug_tar
 from runtime.app import record_app_folder
 from runtime.errors import UserError
 from runtime.image import layers
@@ -56,7 +56,10 @@ def add_parser(subparsers):
                         "there (default: APP_DIR/.runtime/slug)")
     parser.add_argument("--tar", metavar="FILE",
                         help="also write the slug as Heroku's slug archive (a gzipped tar of ./app) "
-                        "to FILE, with its sha256 in FILE.sha256")
+                        "to FILE, with its sha256 in FILE.sha256 (this always builds)")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="build even when the slug is up to date (nothing the build reads has "
+                        "changed since it was made)")
     add_cache_and_config_arguments(parser, "build")
     parser.set_defaults(func=run)
 
@@ -97,7 +100,14 @@ def run(args):
         writable_folder("--tar", tar, tar.parent)
 
     archives = [tar, slug_tar.checksum_file(tar)] if tar is not None else []
-    with private_build(app_dir, config, leave_out=[out, cache, *archives]) as (build_dir, env_dir):
+    entries = app_entries(app_dir, leave_out_of_the_copy(app_dir, [out, cache, *archives]))
+    inputs = build_record.inputs_digest(app_dir, entries, config, build_environment(), cache)
+    if tar is None and not args.rebuild and build_record.is_current(cache, out, inputs):
+        output.step(messages.slug_up_to_date())
+        output.detail(messages.how_to_rebuild())
+        output.step(messages.slug_ready(out))
+        return 0
+    with private_build(app_dir, config, leave_out=[], entries=entries) as (build_dir, env_dir):
         status = _build(build_dir, cache, env_dir, out)
         if status:
             print()
@@ -107,6 +117,7 @@ def run(args):
             _write_tar(build_dir, tar)
         record_app_folder(build_dir, app_dir, out)
         _replace_slug(out, build_dir)
+        build_record.record(cache, out, inputs)
         output.step(messages.slug_ready(out))
         return 0
 
@@ -149,17 +160,25 @@ def check_cache(cache):
         raise UserError(messages.cache_is_a_file(cache))
 
 
+def leave_out_of_the_copy(app_dir, leave_out):
+    """The folders a build's copy of `app_dir` leaves out: `leave_out`, and APP_DIR/.runtime."""
+    return [*leave_out, app_dir / ".runtime"]
+
+
 @contextlib.contextmanager
-def private_build(app_dir, config, leave_out):
+def private_build(app_dir, config, leave_out, entries=None):
     """(BUILD_DIR, ENV_DIR) in a private folder (see `_private_folder`): the app copied as a
-    host gets it (`leave_out` and APP_DIR/.runtime not), the config vars one file each."""
+    host gets it (its `entries`, by default app_entries with `leave_out`), the config vars
+    one file each."""
+    if entries is None:
+        entries = app_entries(app_dir, leave_out_of_the_copy(app_dir, leave_out))
     with _private_folder() as private:
         # Outside the app, like a host's /tmp/build_<id>: the app's own repository, slug and
         # cache are not around it.
         build_dir, env_dir = private / "build", private / "env"
         build_dir.mkdir()
         env_dir.mkdir()
-        _copy_app(app_dir, build_dir, leave_out=[*leave_out, app_dir / ".runtime"])
+        _copy_app(app_dir, build_dir, entries)
         for name, value in config.items():
             with open(os.open(env_dir / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
                 file.write(value)
@@ -266,10 +285,11 @@ def local_only(relative, is_dir):
     return layers.left_out(relative, is_dir) or (not is_dir and bool(SQLITE_FILE.search(relative)))
 
 
-def _copy_app(app_dir, build_dir, leave_out):
-    """Copy what a `git push` would send: in a git checkout (the app may be a folder of a
-    larger repository) the files git tracks or would track, so that ignored files such as
-    .venv stay behind; elsewhere everything. Never the slug, the cache, or what is `local_only`."""
+def app_entries(app_dir, leave_out):
+    """What a `git push` would send, as paths relative to `app_dir`: in a git checkout (the app
+    may be a folder of a larger repository) the files git tracks or would track, so that
+    ignored files such as .venv stay behind; elsewhere every file and folder. Never the slug,
+    the cache (`leave_out`), or what is `local_only`."""
     def kept(path):
         return (not any(path == folder or folder in path.parents for folder in leave_out)
                 and not local_only(path.relative_to(app_dir).as_posix(),
@@ -281,14 +301,30 @@ def _copy_app(app_dir, build_dir, leave_out):
         listed = subprocess.run(
             ["git", "-C", str(app_dir), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
             capture_output=True, check=True)
-        for name in filter(None, os.fsdecode(listed.stdout).split("\0")):
-            source = app_dir / name
-            if kept(source) and not _beyond_a_link(app_dir, name) and (source.is_file() or source.is_symlink()):
-                (build_dir / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, build_dir / name, follow_symlinks=False)
-        return
-    shutil.copytree(app_dir, build_dir, symlinks=True, dirs_exist_ok=True, ignore=lambda folder, names: [
-        name for name in names if not kept(Path(folder, name))])
+        return [name for name in filter(None, os.fsdecode(listed.stdout).split("\0"))
+                if kept(app_dir / name) and not _beyond_a_link(app_dir, name)
+                and ((app_dir / name).is_file() or (app_dir / name).is_symlink())]
+    entries = []
+    for folder, folders, names in os.walk(app_dir):
+        folders[:] = [name for name in folders if kept(Path(folder, name))]
+        entries += [os.path.relpath(os.path.join(folder, name), app_dir)
+                    for name in folders + names if kept(Path(folder, name))]
+    return entries
+
+
+def _copy_app(app_dir, build_dir, entries):
+    """Copy the app's `entries` (app_entries), links as links, folders with their modes."""
+    folders = []
+    for name in entries:
+        source, target = app_dir / name, build_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir() and not source.is_symlink():
+            target.mkdir(exist_ok=True)
+            folders.append((source, target))
+        else:
+            shutil.copy2(source, target, follow_symlinks=False)
+    for source, target in reversed(folders):  # after their files, which change their times
+        shutil.copystat(source, target)
 
 
 def _beyond_a_link(app_dir, name):
