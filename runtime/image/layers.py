@@ -13,8 +13,10 @@ What a host reads from the app folder at run time, and nothing else, is left out
 """
 
 import hashlib
+import importlib.util
 import os
 import stat
+import struct
 import tarfile
 import tempfile
 import zlib
@@ -252,10 +254,31 @@ def write_tar(entries, stream, when):
             elif entry.data is not None:
                 info.size = len(entry.data)
                 tar.addfile(info, _BytesReader(entry.data))
+            elif entry.name.endswith(".pyc") and entry.mtime is None:
+                data = bytecode_at(entry.source.read_bytes(), entry.source, when)
+                info.size = len(data)
+                tar.addfile(info, _BytesReader(data))
             else:
                 with open(entry.source, "rb") as file:
                     info.size = os.fstat(file.fileno()).st_size
                     tar.addfile(info, file)
+
+
+def bytecode_at(data, path, when):
+    """The bytecode file `path` (its bytes `data`) for an image whose files all have the time
+    `when`. A timestamp .pyc (PEP 552 flags 0) records its source's time and size, which
+    Python checks at every import: one that matched its source in the slug is given the time
+    `when` too, else each container would compile the app, and Django, again at each start.
+    Any other bytecode is left as it is (a stale one stays stale)."""
+    try:
+        source = os.stat(importlib.util.source_from_cache(path))
+    except (ValueError, OSError):  # not in a __pycache__, or no source beside it
+        return data
+    if len(data) < 16 or data[4:8] != bytes(4):
+        return data
+    if struct.unpack("<II", data[8:16]) != (int(source.st_mtime) & 0xFFFFFFFF, source.st_size & 0xFFFFFFFF):
+        return data
+    return data[:8] + struct.pack("<I", when & 0xFFFFFFFF) + data[12:]
 
 
 class _BytesReader:

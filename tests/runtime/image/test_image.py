@@ -305,6 +305,17 @@ def test_web_concurrency_follows_the_containers_memory_limit(podman_image):
     assert counts == {"300m": "1", "600m": "2"}  # one worker per 256 MB
 
 
+def test_django_imports_from_the_images_bytecode_without_compiling_it_again(podman_image):
+    # -v names each module's bytecode as it is used, or says it is stale; -B keeps a module
+    # compiled again from being written, so that each run finds the image as it was built.
+    done = subprocess.run([*RUN, "--rm", podman_image, "python", "-v", "-B", "-c", "import django.db.models"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    stale = [line for line in done.stderr.splitlines() if "bytecode is stale" in line]
+    used = re.findall(r"code object from '/app/\.heroku/python/lib/python3\.\d+/site-packages/django/", done.stderr)
+    assert (len(stale), len(used) > 100) == (0, True), stale[:5]
+
+
 # --- pushing to a registry -------------------------------------------------------------
 
 def start_registry(folder, htpasswd=None):

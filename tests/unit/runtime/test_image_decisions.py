@@ -1,11 +1,15 @@
 """The decisions of `runtime image`: what goes in which layer, what stays out, the names."""
 
+import os
+import py_compile
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from runtime.commands.image import REFERENCE, default_tag
-from runtime.image.layers import APP, PYTHON, STATIC, layer_of, left_out
+from runtime.image.layers import APP, PYTHON, STATIC, bytecode_at, layer_of, left_out
 from runtime.image.push import reason, registry_of
 
 
@@ -71,3 +75,45 @@ def test_registry_of(destination, registry):
 ])
 def test_the_reason_of_a_failed_push_is_the_end_of_skopeos_message(said, shown):
     assert reason(said) == shown
+
+
+def compiled(folder, mode=py_compile.PycInvalidationMode.TIMESTAMP):
+    """folder/greeting.py and its bytecode, compiled as the build compiles the slug."""
+    source = folder / "greeting.py"
+    source.write_text("WORDS = 'hello'\n")
+    return source, Path(py_compile.compile(str(source), invalidation_mode=mode, doraise=True))
+
+
+def imports_from_bytecode(folder):
+    """Whether Python, importing folder/greeting.py, takes its bytecode (-v says which)."""
+    done = subprocess.run([sys.executable, "-v", "-B", "-c", "import greeting"], cwd=folder,
+                          capture_output=True, text=True, check=True)
+    return f"code object from '{folder}/__pycache__/greeting." in done.stderr
+
+
+def test_bytecode_gets_the_images_time_and_python_then_uses_it(tmp_path):
+    source, pyc = compiled(tmp_path)
+    in_image = bytecode_at(pyc.read_bytes(), pyc, 0)
+    assert in_image != pyc.read_bytes() and len(in_image) == len(pyc.read_bytes())
+    # As the image has them: every file at time 0.
+    pyc.write_bytes(in_image)
+    os.utime(source, (0, 0))
+    assert imports_from_bytecode(tmp_path)
+
+
+def test_bytecode_left_as_it_was_is_compiled_again_at_time_zero(tmp_path):
+    source, _ = compiled(tmp_path)
+    os.utime(source, (0, 0))
+    assert not imports_from_bytecode(tmp_path)  # the problem bytecode_at solves
+
+
+def test_stale_hash_based_and_sourceless_bytecode_is_left_as_it_is(tmp_path):
+    source, pyc = compiled(tmp_path)
+    source.write_text("WORDS = 'changed since'\n")
+    assert bytecode_at(pyc.read_bytes(), pyc, 0) == pyc.read_bytes()
+    (tmp_path / "checked").mkdir()
+    _, checked = compiled(tmp_path / "checked", py_compile.PycInvalidationMode.CHECKED_HASH)
+    assert bytecode_at(checked.read_bytes(), checked, 0) == checked.read_bytes()
+    sourceless = tmp_path / "old.pyc"
+    sourceless.write_bytes(pyc.read_bytes())
+    assert bytecode_at(sourceless.read_bytes(), sourceless, 0) == sourceless.read_bytes()
