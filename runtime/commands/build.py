@@ -100,14 +100,14 @@ def run(args):
         writable_folder("--tar", tar, tar.parent)
 
     archives = [tar, slug_tar.checksum_file(tar)] if tar is not None else []
-    entries = app_entries(app_dir, leave_out_of_the_copy(app_dir, [out, cache, *archives]))
+    entries = app_entries(app_dir, leave_out=[out, cache, *archives])
     inputs = build_record.inputs_digest(app_dir, entries, config, build_environment(), cache)
     if tar is None and not args.rebuild and build_record.is_current(cache, out, inputs):
         output.step(messages.slug_up_to_date())
         output.detail(messages.how_to_rebuild())
         output.step(messages.slug_ready(out))
         return 0
-    with private_build(app_dir, config, leave_out=[], entries=entries) as (build_dir, env_dir):
+    with private_build(app_dir, config, entries) as (build_dir, env_dir):
         status = _build(build_dir, cache, env_dir, out)
         if status:
             print()
@@ -160,18 +160,10 @@ def check_cache(cache):
         raise UserError(messages.cache_is_a_file(cache))
 
 
-def leave_out_of_the_copy(app_dir, leave_out):
-    """The folders a build's copy of `app_dir` leaves out: `leave_out`, and APP_DIR/.runtime."""
-    return [*leave_out, app_dir / ".runtime"]
-
-
 @contextlib.contextmanager
-def private_build(app_dir, config, leave_out, entries=None):
+def private_build(app_dir, config, entries):
     """(BUILD_DIR, ENV_DIR) in a private folder (see `_private_folder`): the app copied as a
-    host gets it (its `entries`, by default app_entries with `leave_out`), the config vars
-    one file each."""
-    if entries is None:
-        entries = app_entries(app_dir, leave_out_of_the_copy(app_dir, leave_out))
+    host gets it (its `entries`: see app_entries), the config vars one file each."""
     with _private_folder() as private:
         # Outside the app, like a host's /tmp/build_<id>: the app's own repository, slug and
         # cache are not around it.
@@ -289,7 +281,7 @@ def app_entries(app_dir, leave_out):
     """What a `git push` would send, as paths relative to `app_dir`: in a git checkout (the app
     may be a folder of a larger repository) the files git tracks or would track, so that
     ignored files such as .venv stay behind; elsewhere every file and folder. Never the slug,
-    the cache (`leave_out`), or what is `local_only`."""
+    the cache (`leave_out`), or what is `local_only` (.runtime among them)."""
     def kept(path):
         return (not any(path == folder or folder in path.parents for folder in leave_out)
                 and not local_only(path.relative_to(app_dir).as_posix(),

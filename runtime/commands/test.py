@@ -61,7 +61,7 @@ def run(args):
 
 
 def _run_tests(app_dir, cache, config, tests, junit):
-    with build.private_build(app_dir, config, leave_out=[cache]) as (build_dir, env_dir):
+    with build.private_build(app_dir, config, build.app_entries(app_dir, leave_out=[cache])) as (build_dir, env_dir):
         status = build.detect(build_dir) or build.buildpack_step("test-compile", build_dir, cache, env_dir).returncode
         if status:
             print()
