@@ -1,6 +1,8 @@
-"""app.json's test environment (`environments.test`), as Heroku CI reads it.
+"""app.json, Heroku's app manifest (also read by Dokku and review apps): the add-ons the app
+runs with (`addons`) and its test environment (`environments.test`), as Heroku CI reads it.
 
-    {"environments": {"test": {
+    {"addons": ["heroku-postgresql:essential-0"],
+     "environments": {"test": {
         "scripts": {"test-setup": "python manage.py migrate", "test": "pytest"},
         "env": {"DJANGO_SETTINGS_MODULE": "mysite.settings.test"},
         "addons": ["heroku-postgresql"]}}}
@@ -28,58 +30,83 @@ class TestEnvironment:
     addons: list = field(default_factory=list)  # the add-ons' names, plans left out
 
 
-def test_environment(app_dir):
-    """The app's test environment from APP_DIR/app.json (empty without one)."""
+@dataclass
+class AppJson:
+    addons: list = field(default_factory=list)  # the top-level add-ons' names, plans left out
+    test: TestEnvironment = field(default_factory=TestEnvironment)
+
+
+def read(app_dir, shown=NAME):
+    """APP_DIR/app.json (empty without one); `shown` is how errors name the file."""
     path = Path(app_dir) / NAME
     if not path.is_file():
-        return TestEnvironment()
+        return AppJson()
     try:
         text = path.read_text()
     except UnicodeDecodeError:
-        raise BuildError(messages.app_json_invalid("it is not UTF-8 text")) from None
-    return parse(text)
+        raise BuildError(messages.app_json_invalid(shown, "it is not UTF-8 text")) from None
+    except OSError as exc:
+        raise BuildError(messages.app_json_invalid(shown, exc.strerror)) from None
+    return parse(text, shown)
 
 
-def parse(text):
-    """The TestEnvironment of app.json's `text`; a BuildError names the key that is wrong."""
+def parse(text, shown=NAME):
+    """The AppJson of app.json's `text`; a BuildError names the key that is wrong."""
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise BuildError(messages.app_json_invalid(f"it is not valid JSON: {exc}")) from None
+        raise BuildError(messages.app_json_invalid(shown, f"it is not valid JSON: {exc}")) from None
     except RecursionError:
-        raise BuildError(messages.app_json_invalid("it is nested too deeply to read")) from None
-    test = _table(_table(data, "", "environments"), "environments", "test")
-    scripts = _table(test, "environments.test", "scripts")
+        raise BuildError(messages.app_json_invalid(shown, "it is nested too deeply to read")) from None
+    if not isinstance(data, dict):
+        raise BuildError(messages.app_json_invalid(shown, "it is not a JSON object"))
+    return AppJson(_addon_names(data, "", shown), _test_environment(data, shown))
+
+
+def _test_environment(data, shown):
+    test = _table(_table(data, "", "environments", shown), "environments", "test", shown)
+    scripts = _table(test, "environments.test", "scripts", shown)
     for name, command in scripts.items():
         if not isinstance(command, str):
-            raise BuildError(messages.app_json_wrong_type(f"environments.test.scripts.{name}", "a string", command))
-    env = _table(test, "environments.test", "env")
+            raise BuildError(messages.app_json_wrong_type(
+                shown, f"environments.test.scripts.{name}", "a string", command))
+    env = _table(test, "environments.test", "env", shown)
     values = {}
     for name, value in env.items():
         # The app.json schema allows {"value": ...} objects too, as in the top-level env.
         if isinstance(value, dict) and isinstance(value.get("value"), str):
             value = value["value"]
         if not isinstance(value, str):
-            raise BuildError(messages.app_json_wrong_type(f"environments.test.env.{name}", "a string", value))
+            raise BuildError(messages.app_json_wrong_type(shown, f"environments.test.env.{name}", "a string", value))
         values[name] = value
-    addons = test.get("addons", [])
-    if not isinstance(addons, list):
-        raise BuildError(messages.app_json_wrong_type("environments.test.addons", "a list", addons))
     return TestEnvironment({name: scripts[name] for name in SCRIPTS if name in scripts}, values,
-                           [_addon_name(addon, index) for index, addon in enumerate(addons)])
+                           _addon_names(test, "environments.test", shown))
 
 
-def _table(parent, where, key):
+def _table(parent, where, key, shown):
     value = parent.get(key, {})
     if not isinstance(value, dict):
-        raise BuildError(messages.app_json_wrong_type(f"{where}.{key}" if where else key, "an object", value))
+        raise BuildError(messages.app_json_wrong_type(shown, _key(where, key), "an object", value))
     return value
 
 
-def _addon_name(addon, index):
-    """"heroku-postgresql:in-dyno" and {"plan": "heroku-postgresql:in-dyno"} name heroku-postgresql."""
-    plan = addon.get("plan") if isinstance(addon, dict) else addon
-    if not isinstance(plan, str) or not plan.strip():
-        raise BuildError(messages.app_json_wrong_type(
-            f"environments.test.addons[{index}]", 'an add-on name or a {"plan": "..."} object', addon))
-    return plan.strip().partition(":")[0]
+def _addon_names(parent, where, shown):
+    """The names of `parent`'s add-ons: "heroku-postgresql:essential-0" and
+    {"plan": "heroku-postgresql:essential-0"} both name heroku-postgresql."""
+    listed = parent.get("addons", [])
+    if not isinstance(listed, list):
+        raise BuildError(messages.app_json_wrong_type(shown, _key(where, "addons"), "a list", listed))
+    names = []
+    for index, addon in enumerate(listed):
+        plan = addon.get("plan") if isinstance(addon, dict) else addon
+        name = plan.partition(":")[0].strip() if isinstance(plan, str) else ""
+        if not name:
+            key = _key(where, f"addons[{index}]") + (".plan" if isinstance(addon, dict) else "")
+            raise BuildError(messages.app_json_wrong_type(
+                shown, key, 'a plan such as "heroku-postgresql" or {"plan": "heroku-postgresql"}', plan))
+        names.append(name)
+    return names
+
+
+def _key(where, key):
+    return f"{where}.{key}" if where else key

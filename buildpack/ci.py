@@ -34,7 +34,7 @@ def choose(test_script, has_pytest, manage_py, python):
 
 def command(build_dir, config):
     """The TestRun of the slug in `build_dir` (see `choose`)."""
-    test_script = app_json.test_environment(build_dir).scripts.get("test")
+    test_script = app_json.read(build_dir).test.scripts.get("test")
     python = next(iter(sorted(slug.python_home(build_dir).glob("bin/python3.*"))), "python3")
     has_pytest = slug.has_package(build_dir, "pytest")
     project = None

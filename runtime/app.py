@@ -8,11 +8,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from buildpack import app_json
 from buildpack.django import discovery
 from buildpack.log.output import BuildError
 from runtime import environment, messages, procfile
 from runtime.environment import app_path
-from runtime.errors import UserError
+from runtime.errors import UserError, from_build_error
 from runtime.formation import is_port_number
 
 # In a slug `runtime build` made: where it was put, and the app folder it was built from, whose
@@ -28,6 +29,14 @@ def built_from(root):
     from, by its path alone; any other folder is its own app."""
     path = PurePath(root)
     return path.parent.parent if path.parts[-2:] == SLUG_FOLDER and len(path.parts) > 3 else path
+
+
+def manifest(app_root):
+    """The app's app.json (an empty one without it), its errors naming `<app_root>/app.json`."""
+    try:
+        return app_json.read(app_root, app_path(app_root, app_json.NAME))
+    except BuildError as exc:
+        raise from_build_error(exc) from None
 
 
 def port_number(text):

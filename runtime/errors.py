@@ -15,3 +15,9 @@ def not_utf8(path, exc):
     """The UserError for a file at `path` that failed to decode as UTF-8 with `exc`."""
     return UserError(messages.not_utf8(path, exc))
 
+
+
+def from_build_error(exc):
+    """The UserError for the buildpack's BuildError `exc`: its title and fix on one line, as
+    runtime's errors are."""
+    return UserError(" ".join(f"{exc.message.title} {exc.message.body}".split()))

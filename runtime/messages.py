@@ -6,7 +6,6 @@ starts with `runtime: ` and, for an error or a warning, its kind (`line`); insid
 `runtime start` its lines carry the process name `runtime` instead (supervisor/printer.py).
 """
 
-import json
 
 from buildpack.log.messages import excerpt
 
@@ -927,15 +926,6 @@ def removed(path):
 
 
 # --- local services (PostgreSQL, Redis) -------------------------------------------------
-
-def app_json_invalid(path, why):
-    return f"{path} cannot be read as an app manifest ({why}): fix it, or remove it"
-
-
-def app_json_bad_key(path, key, value, expected):
-    shown = excerpt(json.dumps(value))
-    return f"{path}: `{key}` must be {expected}, not {shown}: fix that key of {path}"
-
 
 def service_replaces(option, variable, source):
     return f"{option}: {variable} from {source} is replaced by the local server's"

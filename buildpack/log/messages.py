@@ -1050,21 +1050,23 @@ def boot_fix_other():
             "starts.")
 
 
-# --- app.json's test environment and bin/test ------------------------------------------
+# --- app.json, its add-ons and test environment, and bin/test ---------------------------
 
-def app_json_invalid(reason):
+def app_json_invalid(path, reason):
     return Message(
-        f"app.json could not be read: {reason}.",
-        "Fix app.json (https://devcenter.heroku.com/articles/app-json-schema), or remove it.",
+        f"{path} could not be read: {reason}.",
+        f"Fix {path} (https://devcenter.heroku.com/articles/app-json-schema), or remove it.",
     )
 
 
-def app_json_wrong_type(key, expected, value):
+def app_json_wrong_type(path, key, expected, value):
+    example = ('  {"environments": {"test": {"scripts": {"test-setup": "python manage.py migrate",\n'
+               '   "test": "pytest"}, "env": {"NAME": "value"}, "addons": ["heroku-postgresql"]}}}'
+               if key.startswith("environments") else
+               '  {"addons": ["heroku-postgresql:essential-0", {"plan": "heroku-redis:mini"}]}')
     return Message(
-        f"app.json's {key} must be {expected}, not {excerpt(json.dumps(value))}.",
-        'Fix it in app.json, for example:\n'
-        '  {"environments": {"test": {"scripts": {"test-setup": "python manage.py migrate",\n'
-        '   "test": "pytest"}, "env": {"NAME": "value"}, "addons": ["heroku-postgresql"]}}}',
+        f"{path}'s {key} must be {expected}, not {excerpt(json.dumps(value))}.",
+        f"Fix it in {path}, for example:\n{example}",
     )
 
 

@@ -19,14 +19,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from buildpack import app_json, ci, config_vars
+from buildpack import ci, config_vars
 from buildpack.log import output
 from buildpack.log.output import BuildError
 from buildpack.slug import profile_d
 from runtime import messages, services
+from runtime.app import manifest
 from runtime.commands import build
 from runtime.environment import Environment
-from runtime.errors import UserError
 
 JUNIT_RUNNER = "runtime_django_junit"  # the module name of runtime/django_junit.py on the tests' PYTHONPATH
 JUNIT_OUTPUT = "RUNTIME_JUNIT_XML"  # where it writes (its OUTPUT: it imports Django, runtime does not)
@@ -49,7 +49,7 @@ def add_parser(subparsers):
 def run(args):
     app_dir, cache = build.app_and_cache(args)
     build.check_cache(cache)
-    tests = _test_environment(app_dir)
+    tests = manifest(app_dir).test
     junit = Path(args.junit).resolve() if args.junit else None
     if junit:
         build.writable_folder("--junit", junit, junit.parent)
@@ -83,14 +83,6 @@ def _run_tests(app_dir, cache, config, tests, junit):
             print(messages.line(messages.no_junit_written(junit), messages.WARNING), file=sys.stderr)
         output.step(messages.tests_passed() if status == 0 else messages.tests_failed(status))
         return status
-
-
-def _test_environment(app_dir):
-    try:
-        return app_json.test_environment(app_dir)
-    except BuildError as exc:
-        # One line, as runtime's errors are (the body's example JSON reads as well on one).
-        raise UserError(" ".join(f"{exc.message.title} {exc.message.body}".split())) from None
 
 
 # --- The add-ons: the one place `runtime test` provides what app.json's addons name --------

@@ -7,14 +7,14 @@ its DATABASE_URL or REDIS_URL to the app's environment, and stops it when the bl
 
 import argparse
 import contextlib
-import json
 import os
 import signal
 import sys
 from dataclasses import dataclass
 
 from runtime import messages
-from runtime.environment import LOCAL_PLATFORM, app_path
+from runtime.app import manifest
+from runtime.environment import LOCAL_PLATFORM
 from runtime.errors import UserError
 from runtime.services import postgres, redis
 
@@ -36,39 +36,7 @@ def add_arguments(parser):
 
 def addons(app_root):
     """The add-on services app.json lists (`heroku-postgresql`, ...), without their plans."""
-    path = app_path(app_root, "app.json")
-    try:
-        with open(path, encoding="utf-8") as file:
-            manifest = json.load(file)
-    except FileNotFoundError:
-        return set()
-    except UnicodeDecodeError:
-        raise UserError(messages.app_json_invalid(path, "it is not UTF-8 text")) from None
-    except json.JSONDecodeError as exc:
-        raise UserError(messages.app_json_invalid(path, f"line {exc.lineno}, column {exc.colno}: "
-                                                  f"{exc.msg}")) from None
-    except OSError as exc:
-        raise UserError(messages.app_json_invalid(path, exc.strerror)) from None
-    return addon_services(path, manifest)
-
-
-def addon_services(path, manifest):
-    """The services of app.json's `addons`: each a plan (`heroku-postgresql:essential-0`) or an
-    object with one (`{"plan": ...}`)."""
-    if not isinstance(manifest, dict):
-        raise UserError(messages.app_json_invalid(path, "it is not a JSON object"))
-    listed = manifest.get("addons", [])
-    if not isinstance(listed, list):
-        raise UserError(messages.app_json_bad_key(path, "addons", listed, "a list"))
-    services = set()
-    for index, addon in enumerate(listed):
-        plan = addon.get("plan") if isinstance(addon, dict) else addon
-        if not isinstance(plan, str) or not plan.split(":")[0]:
-            key = f"addons[{index}]" + (".plan" if isinstance(addon, dict) else "")
-            raise UserError(messages.app_json_bad_key(path, key, plan, 'a plan such as '
-                                                      '"heroku-postgresql" or {"plan": "heroku-postgresql"}'))
-        services.add(plan.split(":")[0])
-    return services
+    return set(manifest(app_root).addons)
 
 
 @dataclass(frozen=True)

@@ -107,12 +107,18 @@ def test_the_app_json_test_script_runs_in_place_of_the_runner(django_slug, build
 
 
 @pytest.mark.slow
-def test_an_invalid_app_json_is_an_error_naming_the_key(django_slug, builder):
+@pytest.mark.parametrize("text, error", [
+    ('{"environments": {"test": {"scripts": {"test": ["pytest"]}}}}',
+     "Error: app.json's environments.test.scripts.test must be a string, not [\"pytest\"]."),
+    ('["pytest"]', "Error: app.json could not be read: it is not a JSON object."),
+])
+def test_an_invalid_app_json_is_an_error_naming_the_key(django_slug, builder, text, error):
     slug = django_slug.build_dir
-    (slug / "app.json").write_text('{"environments": {"test": {"scripts": {"test": ["pytest"]}}}}')
+    (slug / "app.json").write_text(text)
     try:
         result = bin_test(slug, builder)
     finally:
         (slug / "app.json").unlink()
     assert result.returncode == 1
-    assert errors(result)[0] == "Error: app.json's environments.test.scripts.test must be a string, not [\"pytest\"]."
+    assert errors(result)[0] == error
+    assert "Traceback" not in result.stderr

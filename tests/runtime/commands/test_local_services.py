@@ -194,9 +194,10 @@ def test_a_bad_addons_entry_in_app_json_is_an_error_naming_it(app):
     result = runtime("start", "-d", root)
 
     assert (result.returncode, result.stderr) == (1, (
-        f"runtime: error: {root}/app.json: `addons[0].plan` must be a plan such as "
-        '"heroku-postgresql" or {"plan": "heroku-postgresql"}, not 42: fix that key of '
-        f"{root}/app.json\n"))
+        f"runtime: error: {root}/app.json's addons[0].plan must be a plan such as "
+        '"heroku-postgresql" or {"plan": "heroku-postgresql"}, not 42. Fix it in '
+        f'{root}/app.json, for example: {{"addons": ["heroku-postgresql:essential-0", '
+        '{"plan": "heroku-redis:mini"}]}\n'))
 
 
 # Redis

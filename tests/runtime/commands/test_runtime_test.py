@@ -134,10 +134,11 @@ def test_manage_py_test_writes_junit_too(tmp_path_factory, cache, tmp_path):
                              "in double quotes: line 1 column 2 (char 1)."),
 ])
 def test_an_invalid_app_json_is_an_error_naming_the_key(app, tmp_path, app_json, error):
-    result = runtime("test", app({"app.json": app_json, "manage.py": ""}), "--cache", tmp_path / "cache")
+    root = app({"app.json": app_json, "manage.py": ""})
+    result = runtime("test", root, "--cache", tmp_path / "cache")
     assert result.returncode == 1
     assert result.stdout == ""
-    assert result.stderr.startswith(f"runtime: error: {error} Fix ")
+    assert result.stderr.startswith(f"runtime: error: {root}/{error} Fix ")
     assert result.stderr.count("\n") == 1  # one line, the fix in it
 
 

@@ -18,48 +18,33 @@ def error(call):
     return str(caught.value)
 
 
-# app.json's add-ons
+# app.json's add-ons (buildpack/app_json.py reads them; tests/unit/buildpack/test_app_json.py)
 
-@pytest.mark.parametrize("addons,found", [
-    ([], set()),
-    (["heroku-postgresql"], {"heroku-postgresql"}),
-    (["heroku-postgresql:essential-0", "heroku-redis:mini"], {"heroku-postgresql", "heroku-redis"}),
-    ([{"plan": "heroku-postgresql:standard-0", "as": "DATABASE"}], {"heroku-postgresql"}),
-    (["papertrail"], {"papertrail"}),
-])
-def test_the_addons_are_their_plans_services(addons, found):
-    assert services.addon_services("app.json", {"name": "shop", "addons": addons}) == found
+def test_the_addons_are_app_jsons_add_on_names(tmp_path):
+    (tmp_path / "app.json").write_text('{"addons": ["heroku-postgresql:essential-0", {"plan": "heroku-redis"}]}')
+    assert services.addons(tmp_path) == {"heroku-postgresql", "heroku-redis"}
 
 
-def test_an_app_json_without_addons_lists_none():
-    assert services.addon_services("app.json", {"name": "shop"}) == set()
-
-
-@pytest.mark.parametrize("manifest,key,shown", [
-    ({"addons": "heroku-postgresql"}, "addons", '"heroku-postgresql"'),
-    ({"addons": [3]}, "addons[0]", "3"),
-    ({"addons": ["heroku-redis", {"as": "DATABASE"}]}, "addons[1].plan", "null"),
-    ({"addons": [":essential-0"]}, "addons[0]", '":essential-0"'),
-])
-def test_a_bad_addons_entry_is_named(manifest, key, shown):
-    expected = ("a list" if key == "addons" else
-                'a plan such as "heroku-postgresql" or {"plan": "heroku-postgresql"}')
-    assert error(lambda: services.addon_services("shop/app.json", manifest)) == (
-        f"shop/app.json: `{key}` must be {expected}, not {shown}: fix that key of shop/app.json")
+def test_a_bad_addons_entry_is_one_line_naming_the_file_and_the_key(tmp_path):
+    (tmp_path / "app.json").write_text('{"addons": ["heroku-redis", {"as": "DATABASE"}]}')
+    assert error(lambda: services.addons(tmp_path)) == (
+        f"{tmp_path}/app.json's addons[1].plan must be a plan such as \"heroku-postgresql\" or "
+        f'{{"plan": "heroku-postgresql"}}, not null. Fix it in {tmp_path}/app.json, for example: '
+        '{"addons": ["heroku-postgresql:essential-0", {"plan": "heroku-redis:mini"}]}')
 
 
 def test_app_json_that_is_not_json_is_an_error_with_its_line(tmp_path):
     (tmp_path / "app.json").write_text('{\n  "addons": [heroku-postgresql]\n}\n')
     assert error(lambda: services.addons(tmp_path)) == (
-        f"{tmp_path}/app.json cannot be read as an app manifest (line 2, column 14: Expecting "
-        "value): fix it, or remove it")
+        f"{tmp_path}/app.json could not be read: it is not valid JSON: Expecting value: line 2 column 14 "
+        f"(char 15). Fix {tmp_path}/app.json (https://devcenter.heroku.com/articles/app-json-schema), "
+        "or remove it.")
 
 
 def test_app_json_that_is_no_object_is_an_error(tmp_path):
     (tmp_path / "app.json").write_text('["heroku-postgresql"]')
-    assert error(lambda: services.addons(tmp_path)) == (
-        f"{tmp_path}/app.json cannot be read as an app manifest (it is not a JSON object): fix it, "
-        "or remove it")
+    assert error(lambda: services.addons(tmp_path)).startswith(
+        f"{tmp_path}/app.json could not be read: it is not a JSON object. Fix ")
 
 
 def test_no_app_json_lists_no_addons(tmp_path):
