@@ -8,12 +8,10 @@ with a minimal environment like a build's, and so without the app's .env:
 - bare: no DATABASE_URL, SECRET_KEY or DEBUG, as during a build: the settings must import,
   and DEBUG must be off;
 - platform: the variables a platform sets (a SECRET_KEY, a DATABASE_URL, hostnames, DEBUG and
-  DJANGO_DEBUG set to "False"): the settings must use them; `check --deploy` runs here;
+  DJANGO_DEBUG set to "False"): the settings must use them; `check --deploy` runs here, and
+  `manage.py shell -c` asks the configured logging whether a request error would reach stdout
+  or stderr, by the rule local runs use to show it (runtime.local_logging);
 - debugging: DEBUG=True and DJANGO_DEBUG=True: a way to turn debugging on is expected.
-
-With the platform's variables it also runs `manage.py shell -c` once more, to ask the configured
-logging whether a request error would reach stdout or stderr, by the rule local runs use to
-show it (runtime.local_logging).
 """
 
 import os
@@ -34,15 +32,19 @@ HOST = "app.example.com"
 SLUG_PYTHON = slug.PYTHON_HOME / "bin" / "python"
 LOGGING_MARK = "runtime-check-errors-shown:"
 # Run by `manage.py shell -c` (so after django.setup() configured logging), in the app's Python.
+# It never fails: the run's exit status says whether the settings work with the platform's variables.
 ERRORS_SHOWN = f"""
-import importlib.util, logging
-spec = importlib.util.spec_from_file_location("runtime_local_logging", {local_logging.SITECUSTOMIZE!r})
-rule = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(rule)
-logger = logging.getLogger("django.request")
-record = logger.makeRecord(logger.name, logging.ERROR, "", 0, "Internal Server Error", (), None)
-shown = not logger.disabled and logger.isEnabledFor(logging.ERROR) and rule.console_shows(record)
-print({LOGGING_MARK!r}, "yes" if shown else "no")
+import importlib.util, logging, traceback
+try:
+    spec = importlib.util.spec_from_file_location("runtime_local_logging", {local_logging.SITECUSTOMIZE!r})
+    rule = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rule)
+    logger = logging.getLogger("django.request")
+    record = logger.makeRecord(logger.name, logging.ERROR, "", 0, "Internal Server Error", (), None)
+    shown = not logger.disabled and logger.isEnabledFor(logging.ERROR) and rule.console_shows(record)
+    print({LOGGING_MARK!r}, "yes" if shown else "no")
+except Exception:
+    traceback.print_exc()
 """
 
 
@@ -76,9 +78,8 @@ def check(app):
                         "DATABASE_URL": f"sqlite:///{database}",
                         "DEBUG": "False", "DJANGO_DEBUG": "False", "ALLOWED_HOSTS": HOST,
                         "DJANGO_ALLOWED_HOSTS": HOST, "DOMAIN": HOST, "APP_HOSTNAMES": HOST}
-        platform = run(platform_env, deploy_checks=True)
+        platform = run(platform_env, deploy_checks=True, args=("shell", "-c", ERRORS_SHOWN))
         debugging = run({"DEBUG": "True", "DJANGO_DEBUG": "True"})
-        logging_run = run(platform_env, args=("shell", "-c", ERRORS_SHOWN))
     if platform.status or debugging.status:
         failed = platform if platform.status else debugging
         yield Finding(FAIL, *messages.settings_fail_with_platform_variables(_last_line(failed.output)))
@@ -91,7 +92,7 @@ def check(app):
     yield _database(facts, database)
     yield from _static_files(facts)
     yield from _deploy_checks(facts)
-    yield from _errors_logged(logging_run)
+    yield from _errors_logged(platform)
     yield from _committed_env_files(app.root, project)
 
 
@@ -184,7 +185,7 @@ def _deploy_checks(facts):
 
 def _errors_logged(run):
     answer = next((line.split()[-1] for line in run.output.splitlines() if line.startswith(LOGGING_MARK)), None)
-    if answer is None:  # shell -c failed (its output has the reason): nothing to say about logging
+    if answer is None:  # the question failed (its output has the reason): nothing to say about logging
         return
     if answer == "yes":
         yield Finding(PASS, messages.errors_logged())
