@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from buildpack.deps import requirements as requirement_files
 from buildpack.deps.requirements import normalise
 from buildpack.log import messages, output
 
@@ -32,10 +33,10 @@ def setuptools_for(python_version):
     return SETUPTOOLS_VERSION if tuple(python_version[:2]) <= SETUPTOOLS_UNTIL else None
 
 
-def _lacks_setuptools(python, version):
-    """Whether an environment that gets setuptools `version` (None: none) has none yet."""
-    return bool(version) and not any(
-        Path(python).parent.parent.glob("lib/python3.*/site-packages/setuptools-*.dist-info"))
+def _installed_setuptools(python):
+    """The version of setuptools in the environment of `python`, or None."""
+    found = sorted(Path(python).parent.parent.glob("lib/python3.*/site-packages/setuptools-*.dist-info"))
+    return found[0].name.removeprefix("setuptools-").removesuffix(".dist-info") if found else None
 
 
 def _install_setuptools(command, version, env, cwd):
@@ -71,18 +72,23 @@ class Uv:
     def sync(self, python, requirements, env, cwd, previous_install, reinstall=(), setuptools=None):
         """`setuptools`: the version the environment gets before the requirements, which keep it
         where they accept it (gunicorn 20 asks for any setuptools, and the newest has no
-        pkg_resources) or change it; --exact removes it where they do not need it, so it is
-        installed again after them."""
+        pkg_resources) or change it. --exact removes what the requirements do not name, so
+        setuptools is named too, unpinned: the version installed stays where they accept it.
+        Any other version installed (from an earlier pin) is left to --exact and replaced
+        after, and so is any in --require-hashes mode, where every requirement needs a pin:
+        either way the environment is the one a new build would make."""
         again = ["--reinstall"] if reinstall is True else [f"--reinstall-package={name}" for name in reinstall]
         install_setuptools = self.setuptools_command(python, setuptools)
-        if _lacks_setuptools(python, setuptools):
+        if setuptools and _installed_setuptools(python) is None:
             output.detail(messages.installing_setuptools(setuptools))
             _install_setuptools(install_setuptools, setuptools, self.env(env), cwd)
-        had_setuptools = setuptools and not _lacks_setuptools(python, setuptools)
+        had_setuptools = setuptools and _installed_setuptools(python)
+        keep = ["setuptools"] if setuptools and had_setuptools == setuptools and not requirement_files.requires_hashes(
+            requirement_files.files(Path(cwd, requirements))) else []
         status, out = output.run([self.binary, "pip", "install", "--exact", "--compile-bytecode",
-                                  "--python", str(python), "-r", str(requirements)] + again,
+                                  "--python", str(python), "-r", str(requirements), *keep] + again,
                                  env=self.env(env), cwd=cwd)
-        if status == 0 and had_setuptools and _lacks_setuptools(python, setuptools):
+        if status == 0 and had_setuptools and _installed_setuptools(python) is None:
             _install_setuptools(install_setuptools, setuptools, self.env(env), cwd)
         return status, out
 
@@ -199,7 +205,7 @@ class Poetry:
         status, out = output.run([self.poetry_python, "-m", "poetry", "sync", "--only", ",".join(self.groups),
                                   "--compile", "--no-ansi", "--no-interaction"], env=poetry_env,
                                  cwd=Path(cwd, lock).parent)
-        if status == 0 and _lacks_setuptools(python, setuptools):
+        if status == 0 and setuptools and _installed_setuptools(python) is None:
             output.detail(messages.installing_setuptools(setuptools))
             _install_setuptools(self.base.setuptools_command(python, setuptools), setuptools,
                                 self.base.env(env), cwd)

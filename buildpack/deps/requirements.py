@@ -9,6 +9,7 @@ from buildpack.log.output import BuildError
 
 _INCLUDE = re.compile(r"^\s*(?:-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)")
 _VARIABLE = re.compile(r"\$\{([A-Z0-9_]+)\}")  # the only form pip and uv expand
+_REQUIRE_HASHES = re.compile(r"^\s*--require-hashes\b", re.MULTILINE)
 _LOCAL_OR_VCS = re.compile(r"^\s*(?:-e|--editable)\b|^\s*\.{0,2}/|(?:git|hg|svn|bzr)\+|\bfile:", re.MULTILINE)
 _PINNED_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*==", re.MULTILINE)
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
@@ -41,6 +42,12 @@ def has_local_or_vcs(paths):
     """True when a requirement points at a folder or a repository: its content can change
     while the file stays the same, so the install cannot be skipped."""
     return any(_LOCAL_OR_VCS.search(path.read_text(errors="replace")) for path in paths)
+
+
+def requires_hashes(paths):
+    """True when a file turns on --require-hashes: then every requirement must be pinned with
+    its hashes, one named on the command line too."""
+    return any(_REQUIRE_HASHES.search(path.read_text(errors="replace")) for path in paths)
 
 
 def hashes(paths):

@@ -1,6 +1,7 @@
 """setuptools in the slug's environment for Python 3.12 and older, as on Heroku's classic
 buildpack: an app pinned to an old gunicorn (which imports pkg_resources) keeps working."""
 
+import hashlib
 import json
 import shutil
 import signal
@@ -75,12 +76,36 @@ def test_a_cached_environment_from_before_gets_it_and_keeps_it_when_requirements
             ) in result.stdout
     assert setuptools_installed(result.build_dir) == ["setuptools-70.3.0.dist-info"]
 
-    # uv removes what the requirements do not list; the environment gets it again.
+    # uv's --exact removes what the requirements do not name: setuptools is named, so it stays
+    # without being removed and installed again.
     (app / "requirements.txt").write_text(apps.REQUIREMENTS + "six\n")
     changed = builder.compile(app, cache="before")
     assert changed.returncode == 0, changed.log
     assert "Restoring cache" in changed.stdout
+    assert " - setuptools==70.3.0" not in changed.stdout
     assert setuptools_installed(changed.build_dir) == ["setuptools-70.3.0.dist-info"]
+
+
+def test_a_new_environment_installs_setuptools_once(builder, tmp_path):
+    result = builder.compile(apps.django_app(tmp_path), cache="setuptools-once")
+    assert result.returncode == 0, result.log
+    assert LOG_LINE in result.stdout.splitlines()
+    assert " - setuptools==70.3.0" not in result.stdout  # not removed by the requirements' install
+    assert setuptools_installed(result.build_dir) == ["setuptools-70.3.0.dist-info"]
+
+
+def test_require_hashes_mode_still_gets_setuptools(builder, tmp_path):
+    """Every requirement must be hash-pinned there, so setuptools cannot be named unpinned:
+    the install removes it, and it is installed again after."""
+    wheel = apps.wheel("pinnedpkg", "1.0", {"pinnedpkg/__init__.py": ""})
+    (tmp_path / "wheels").mkdir()
+    (tmp_path / "wheels" / "pinnedpkg-1.0-py3-none-any.whl").write_bytes(wheel)
+    app = apps.plain_app(tmp_path, {"requirements.txt": (
+        "--require-hashes\n--find-links wheels\n"
+        f"pinnedpkg==1.0 --hash=sha256:{hashlib.sha256(wheel).hexdigest()}\n")})
+    result = builder.compile(app, cache="setuptools-hashes")
+    assert result.returncode == 0, result.log
+    assert setuptools_installed(result.build_dir) == ["setuptools-70.3.0.dist-info"]
 
 
 def test_a_setuptools_the_requirements_pin_wins(builder, tmp_path):

@@ -1,6 +1,6 @@
 """Which environments get setuptools, and the cache key that records it."""
 
-from buildpack.deps import installers
+from buildpack.deps import installers, requirements
 from buildpack.layers import environment
 
 
@@ -27,3 +27,11 @@ def test_a_cache_made_without_setuptools_is_discarded_saying_so():
 def test_a_cache_of_a_newer_python_made_before_still_fits():
     wanted = environment.key("heroku-24", "3.13.0", False, "uv", None)
     assert environment.reasons(dict(wanted), wanted) == []
+
+
+def test_require_hashes_mode_is_found_in_any_included_file(tmp_path):
+    (tmp_path / "base.txt").write_text("# pinned\n  --require-hashes\nsix==1.16.0 --hash=sha256:aa\n")
+    (tmp_path / "requirements.txt").write_text("-r base.txt\n")
+    (tmp_path / "loose.txt").write_text("six --hash=sha256:aa\n# --require-hashes is not set\n")
+    assert requirements.requires_hashes(requirements.files(tmp_path / "requirements.txt"))
+    assert not requirements.requires_hashes(requirements.files(tmp_path / "loose.txt"))
