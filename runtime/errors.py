@@ -16,7 +16,6 @@ def not_utf8(path, exc):
     return UserError(messages.not_utf8(path, exc))
 
 
-
 def from_build_error(exc):
     """The UserError for the buildpack's BuildError `exc`: its title and fix on one line, as
     runtime's errors are."""
