@@ -60,50 +60,55 @@ def parse(text, shown=NAME):
         raise BuildError(messages.app_json_invalid(shown, "it is nested too deeply to read")) from None
     if not isinstance(data, dict):
         raise BuildError(messages.app_json_invalid(shown, "it is not a JSON object"))
-    return AppJson(_addon_names(data, "", shown), _test_environment(data, shown))
+    try:
+        return AppJson(_addon_names(data, ""), _test_environment(data))
+    except _WrongTypeError as wrong:
+        raise BuildError(messages.app_json_wrong_type(shown, *wrong.args)) from None
 
 
-def _test_environment(data, shown):
-    test = _table(_table(data, "", "environments", shown), "environments", "test", shown)
-    scripts = _table(test, "environments.test", "scripts", shown)
+class _WrongTypeError(Exception):
+    """A key whose value is of the wrong type: (key, what it must be, the value)."""
+
+
+def _test_environment(data):
+    test = _table(_table(data, "", "environments"), "environments", "test")
+    scripts = _table(test, "environments.test", "scripts")
     for name, command in scripts.items():
         if not isinstance(command, str):
-            raise BuildError(messages.app_json_wrong_type(
-                shown, f"environments.test.scripts.{name}", "a string", command))
-    env = _table(test, "environments.test", "env", shown)
+            raise _WrongTypeError(f"environments.test.scripts.{name}", "a string", command)
+    env = _table(test, "environments.test", "env")
     values = {}
     for name, value in env.items():
         # The app.json schema allows {"value": ...} objects too, as in the top-level env.
         if isinstance(value, dict) and isinstance(value.get("value"), str):
             value = value["value"]
         if not isinstance(value, str):
-            raise BuildError(messages.app_json_wrong_type(shown, f"environments.test.env.{name}", "a string", value))
+            raise _WrongTypeError(f"environments.test.env.{name}", "a string", value)
         values[name] = value
     return TestEnvironment({name: scripts[name] for name in SCRIPTS if name in scripts}, values,
-                           _addon_names(test, "environments.test", shown))
+                           _addon_names(test, "environments.test"))
 
 
-def _table(parent, where, key, shown):
+def _table(parent, where, key):
     value = parent.get(key, {})
     if not isinstance(value, dict):
-        raise BuildError(messages.app_json_wrong_type(shown, _key(where, key), "an object", value))
+        raise _WrongTypeError(_key(where, key), "an object", value)
     return value
 
 
-def _addon_names(parent, where, shown):
+def _addon_names(parent, where):
     """The names of `parent`'s add-ons: "heroku-postgresql:essential-0" and
     {"plan": "heroku-postgresql:essential-0"} both name heroku-postgresql."""
     listed = parent.get("addons", [])
     if not isinstance(listed, list):
-        raise BuildError(messages.app_json_wrong_type(shown, _key(where, "addons"), "a list", listed))
+        raise _WrongTypeError(_key(where, "addons"), "a list", listed)
     names = []
     for index, addon in enumerate(listed):
         plan = addon.get("plan") if isinstance(addon, dict) else addon
         name = plan.partition(":")[0].strip() if isinstance(plan, str) else ""
         if not name:
             key = _key(where, f"addons[{index}]") + (".plan" if isinstance(addon, dict) else "")
-            raise BuildError(messages.app_json_wrong_type(
-                shown, key, 'a plan such as "heroku-postgresql" or {"plan": "heroku-postgresql"}', plan))
+            raise _WrongTypeError(key, 'a plan such as "heroku-postgresql" or {"plan": "heroku-postgresql"}', plan)
         names.append(name)
     return names
 

@@ -82,13 +82,13 @@ class Uv:
         if setuptools and _installed_setuptools(python) is None:
             output.detail(messages.installing_setuptools(setuptools))
             _install_setuptools(install_setuptools, setuptools, self.env(env), cwd)
-        had_setuptools = setuptools and _installed_setuptools(python)
-        keep = ["setuptools"] if setuptools and had_setuptools == setuptools and not requirement_files.requires_hashes(
-            requirement_files.files(Path(cwd, requirements))) else []
+        installed = _installed_setuptools(python) if setuptools else None
+        keep = (["setuptools"] if installed and installed == setuptools and not requirement_files.requires_hashes(
+            requirement_files.files(Path(cwd, requirements))) else [])
         status, out = output.run([self.binary, "pip", "install", "--exact", "--compile-bytecode",
                                   "--python", str(python), "-r", str(requirements), *keep] + again,
                                  env=self.env(env), cwd=cwd)
-        if status == 0 and had_setuptools and _installed_setuptools(python) is None:
+        if status == 0 and installed and _installed_setuptools(python) is None:
             _install_setuptools(install_setuptools, setuptools, self.env(env), cwd)
         return status, out
 
